@@ -1,0 +1,41 @@
+"""Configuration of cyborg-fpga.
+
+Nothing registers options at import time: ``load()`` builds a private
+``ConfigOpts`` with every group registered, and each process passes it down.
+Each group lives in its own module with ``register_opts`` and ``list_opts``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from oslo_config import cfg
+from oslo_db import options as db_options
+from oslo_log import log
+
+from cyborg_fpga.conf import agent
+from cyborg_fpga.conf import api
+from cyborg_fpga.conf import conductor
+from cyborg_fpga.conf import default
+from cyborg_fpga.conf import fake_driver
+from cyborg_fpga.conf import image
+
+GROUP_MODULES = (default, api, conductor, agent, image, fake_driver)
+
+
+def register_opts(conf: cfg.ConfigOpts) -> None:
+    for module in GROUP_MODULES:
+        module.register_opts(conf)
+    db_options.set_defaults(conf)
+    log.register_options(conf)
+
+
+def load(argv: Sequence[str] | None = None,
+         default_config_files: Sequence[str] | None = None
+         ) -> cfg.ConfigOpts:
+    """A fresh, fully registered configuration parsed from ``argv``."""
+    conf = cfg.ConfigOpts()
+    register_opts(conf)
+    conf(list(argv or []), project='cyborg-fpga',
+         default_config_files=default_config_files)
+    return conf

@@ -1,0 +1,11 @@
+"""Options for oslo-config-generator (entry point oslo.config.opts)."""
+
+from cyborg_fpga.conf import GROUP_MODULES
+
+
+def list_opts():
+    groups = {}
+    for module in GROUP_MODULES:
+        for group, opts in module.list_opts().items():
+            groups.setdefault(group, []).extend(opts)
+    return sorted(groups.items())

@@ -1,0 +1,17 @@
+from oslo_policy import policy
+
+from cyborg_fpga.policies import base
+
+LIST = 'bitstreams:list'
+
+rules = [
+    policy.DocumentedRuleDefault(
+        name=LIST, check_str=base.ADMIN_OR_READER, scope_types=['project'],
+        description='List the bitstreams the caller may load; the image '
+                    'service decides which the caller can see.',
+        operations=[{'path': '/bitstreams', 'method': 'GET'}]),
+]
+
+
+def list_rules():
+    return rules

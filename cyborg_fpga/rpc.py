@@ -1,0 +1,55 @@
+"""oslo.messaging plumbing shared by the API, the conductor and the agent.
+
+Servers use the threading executor: no eventlet anywhere in this service.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from oslo_config import cfg
+import oslo_messaging as messaging
+from oslo_messaging._tracing import client as tracing_client
+
+from cyborg_fpga import context
+
+# Exceptions from these modules are rebuilt as themselves on the caller's
+# side, so the API can turn them into the right status and code.
+ALLOWED_EXMODS = ['cyborg_fpga.exception']
+
+
+def get_transport(conf: cfg.ConfigOpts) -> messaging.RPCTransport:
+    # oslo.messaging registers its tracing options on the global CONF only;
+    # a client built on a private ConfigOpts fails at its first call without
+    # them.
+    if 'oslo_messaging_tracing' not in conf:
+        conf.register_opts(tracing_client.oslo_messaging_tracing,
+                           group='oslo_messaging_tracing')
+    return messaging.get_rpc_transport(conf,
+                                       allowed_remote_exmods=ALLOWED_EXMODS)
+
+
+class ContextSerializer(messaging.NoOpSerializer):
+    """Carries the caller's RequestContext across RPC."""
+
+    def serialize_context(self, ctxt: Any) -> dict[str, Any]:
+        return ctxt.to_dict()
+
+    def deserialize_context(self, ctxt: dict[str, Any]) -> Any:
+        return context.RequestContext.from_dict(ctxt)
+
+
+def get_client(transport: messaging.RPCTransport, topic: str,
+               version: str) -> messaging.RPCClient:
+    target = messaging.Target(topic=topic, version=version)
+    return messaging.get_rpc_client(transport, target,
+                                    serializer=ContextSerializer())
+
+
+def get_server(transport: messaging.RPCTransport, topic: str, server: str,
+               endpoints: list[Any]) -> messaging.RPCServer:
+    target = messaging.Target(topic=topic, server=server)
+    return messaging.get_rpc_server(
+        transport, target, endpoints, executor='threading',
+        serializer=ContextSerializer(),
+        access_policy=messaging.DefaultRPCAccessPolicy)
