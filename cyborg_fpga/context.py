@@ -26,11 +26,19 @@ def from_environ(environ: dict[str, Any]) -> RequestContext:
 
 def from_noauth_token(token: str,
                       request_id: str | None = None) -> RequestContext | None:
-    """A context from a noauth token ``user:project``; None if malformed."""
-    user, sep, project = token.partition(':')
-    if not sep or not user or not project:
+    """A context from a noauth token; None if malformed.
+
+    The token is ``user:project`` or ``user:project:role,role``. Without
+    roles, the user ``admin`` is an admin and anyone else a member.
+    """
+    parts = token.split(':')
+    if len(parts) not in (2, 3) or not all(parts):
         return None
-    roles = _NOAUTH_ROLES.get(user, _NOAUTH_DEFAULT_ROLES)
+    user, project = parts[0], parts[1]
+    if len(parts) == 3:
+        roles = parts[2].split(',')
+    else:
+        roles = _NOAUTH_ROLES.get(user, _NOAUTH_DEFAULT_ROLES)
     return RequestContext(user_id=user, project_id=project, roles=list(roles),
                           auth_token=token, request_id=request_id)
 

@@ -53,3 +53,9 @@ def get_server(transport: messaging.RPCTransport, topic: str, server: str,
         transport, target, endpoints, executor='threading',
         serializer=ContextSerializer(),
         access_policy=messaging.DefaultRPCAccessPolicy)
+
+
+def first_line(error: Exception) -> str:
+    """The message of an RPC error without the traceback oslo.messaging
+    may append to it."""
+    return (str(error).splitlines() or ['no answer'])[0]

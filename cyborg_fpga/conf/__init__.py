@@ -31,11 +31,16 @@ def register_opts(conf: cfg.ConfigOpts) -> None:
 
 
 def load(argv: Sequence[str] | None = None,
-         default_config_files: Sequence[str] | None = None
-         ) -> cfg.ConfigOpts:
-    """A fresh, fully registered configuration parsed from ``argv``."""
+         default_config_files: Sequence[str] | None = None,
+         cli_opts: Sequence[cfg.Opt] = ()) -> cfg.ConfigOpts:
+    """A fresh, fully registered configuration parsed from ``argv``.
+
+    ``cli_opts`` are command-line options of one command (the sub-commands
+    of cyborg-fpga-manage), which must be registered before parsing.
+    """
     conf = cfg.ConfigOpts()
     register_opts(conf)
+    conf.register_cli_opts(cli_opts)
     conf(list(argv or []), project='cyborg-fpga',
          default_config_files=default_config_files)
     return conf

@@ -1,0 +1,97 @@
+"""What the agent's host has, as its drivers see it, sent to the conductor.
+
+The agent reports at start (retrying until a conductor answers), every
+``[agent] report_interval`` seconds, and soon after each load, so that
+deployables appear and disappear without anyone entering them by hand.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from oslo_log import log as logging
+
+from cyborg_fpga import context
+from cyborg_fpga.drivers import base as driver_base
+from cyborg_fpga import exception
+
+LOG = logging.getLogger(__name__)
+
+_RETRY_SECONDS = (1, 2, 5, 10)
+
+
+class InventoryReporter:
+
+    def __init__(self, conf: Any, drivers: dict[str, driver_base.FpgaDriver],
+                 conductor: Any) -> None:
+        self.conf = conf
+        self.drivers = drivers
+        self.conductor = conductor
+        self._owners: dict[str, driver_base.FpgaDriver] = {}
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def collect(self) -> list[dict[str, Any]]:
+        """Every deployable of every driver, as the conductor wants it."""
+        reports: list[dict[str, Any]] = []
+        owners: dict[str, driver_base.FpgaDriver] = {}
+        for name, driver in self.drivers.items():
+            for device in driver.discover():
+                reports.append(dict(device.to_dict(), driver=name))
+                owners[device.uuid] = driver
+        with self._lock:
+            self._owners = owners
+        return reports
+
+    def driver_of(self, deployable_uuid: str) -> driver_base.FpgaDriver | None:
+        """The driver that owns a deployable; looks again for new hardware."""
+        with self._lock:
+            driver = self._owners.get(deployable_uuid)
+        if driver is None:
+            self.collect()
+            with self._lock:
+                driver = self._owners.get(deployable_uuid)
+        return driver
+
+    def report(self) -> None:
+        self.conductor.report_inventory(
+            context.admin_context(), self.conf.host, sorted(self.drivers),
+            self.collect())
+
+    def report_soon(self) -> None:
+        self._wake.set()
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, daemon=True,
+                                        name='inventory-reporter')
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        failures = 0
+        while not self._stopping.is_set():
+            try:
+                self.report()
+            except (exception.FpgaError, OSError) as e:
+                delay = _RETRY_SECONDS[min(failures, len(_RETRY_SECONDS) - 1)]
+                failures += 1
+                LOG.warning('Inventory report failed (%s); retrying in %ss.',
+                            getattr(e, 'message', e), delay)
+            except Exception:
+                delay = _RETRY_SECONDS[-1]
+                failures += 1
+                LOG.exception('Inventory report failed; retrying in %ss.',
+                              delay)
+            else:
+                delay = self.conf.agent.report_interval
+                failures = 0
+            self._wake.wait(delay)
+            self._wake.clear()

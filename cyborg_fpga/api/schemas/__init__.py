@@ -1,0 +1,1 @@
+"""JSON Schemas of the API's input, one module per resource."""

@@ -1,0 +1,53 @@
+"""What the handlers of one API process share, and what they need of it.
+
+The API talks to three other layers; the protocols below are the whole of
+what it uses, so a reviewer sees the contract and tests can pass fakes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+import dataclasses
+from typing import Any
+from typing import Protocol
+
+from oslo_config import cfg
+from oslo_policy import policy
+
+from cyborg_fpga.image import base as image_base
+
+
+class Conductor(Protocol):
+    def program(self, ctxt: Any, deployable_uuid: str,
+                bitstream_uuid: str) -> None:
+        """Load the bitstream; raise a cyborg_fpga.exception error if not.
+
+        Enforces fpga:program itself (see routes.py).
+        """
+
+
+class Database(Protocol):
+    """The reads the API makes of cyborg_fpga.db.api.Connection."""
+
+    def get_deployable(self, uuid: str) -> Any: ...
+
+    def list_deployables(self, *, host: str | None = None,
+                         kind: str | None = None, vendor: str | None = None,
+                         board: str | None = None, state: str | None = None,
+                         parent_uuid: str | None = None,
+                         limit: int | None = None,
+                         marker: str | None = None) -> Sequence[Any]: ...
+
+    def list_children(self, uuid: str) -> Sequence[Any]: ...
+
+    def list_history(self, deployable_uuid: str,
+                     limit: int = 50) -> Sequence[Any]: ...
+
+
+@dataclasses.dataclass(frozen=True)
+class AppState:
+    conf: cfg.ConfigOpts
+    conductor: Conductor
+    db: Database
+    image_service: image_base.ImageService
+    enforcer: policy.Enforcer

@@ -1,0 +1,54 @@
+"""cyborg-fpga-manage: operators' commands.
+
+    cyborg-fpga-manage --config-file FILE db sync      # migrate to the newest schema
+    cyborg-fpga-manage --config-file FILE db version   # print the schema revision
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from oslo_config import cfg
+
+from cyborg_fpga.cmd import common
+from cyborg_fpga.db import migration
+
+
+def _db_sync(conf: cfg.ConfigOpts) -> int:
+    migration.sync(conf)
+    print('Database schema is at revision %s.' % migration.current(conf))
+    return 0
+
+
+def _db_version(conf: cfg.ConfigOpts) -> int:
+    print(migration.current(conf) or 'none')
+    return 0
+
+
+def _add_parsers(subparsers: Any) -> None:
+    db = subparsers.add_parser('db', help='database schema')
+    db_actions = db.add_subparsers(dest='action', required=True)
+    db_actions.add_parser('sync', help='migrate the database to the newest '
+                                       'schema').set_defaults(func=_db_sync)
+    db_actions.add_parser('version', help='print the schema revision'
+                          ).set_defaults(func=_db_version)
+
+
+COMMAND = cfg.SubCommandOpt('category', title='commands',
+                            handler=_add_parsers)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        conf = common.prepare(argv, cli_opts=[COMMAND])
+    except (cfg.Error, argparse.ArgumentError) as e:
+        print(e, file=sys.stderr)
+        return 2
+    return conf.category.func(conf)
+
+
+if __name__ == '__main__':
+    sys.exit(main())

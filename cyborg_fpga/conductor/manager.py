@@ -1,0 +1,168 @@
+"""The conductor: the three tasks of the specification around one load.
+
+1. find the host of the deployable (the database);
+2. check that the caller may use the FPGA and the bitstream (policy, and
+   the image service answering as the caller);
+3. call the agent of that host and wait for the load to finish.
+
+Around the call the deployable is locked in the database by an atomic
+compare-and-set, the attempt is written to the program history, and the
+lock is always released, whatever the agent did.
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+from typing import Any
+
+from oslo_log import log as logging
+import oslo_messaging as messaging
+from oslo_utils import timeutils
+from oslo_utils import uuidutils
+
+from cyborg_fpga.conductor import outcome as outcomes
+from cyborg_fpga import exception
+from cyborg_fpga.image import base as image_base
+from cyborg_fpga import policy
+from cyborg_fpga.policies import fpga as fpga_policies
+
+LOG = logging.getLogger(__name__)
+
+
+class ConductorManager:
+
+    def __init__(self, conf: Any, db: Any, image_service: Any, agents: Any,
+                 enforcer: Any) -> None:
+        self.conf = conf
+        self.db = db
+        self.image_service = image_service
+        self.agents = agents
+        self.enforcer = enforcer
+
+    def program(self, ctxt: Any, deployable_uuid: str,
+                bitstream_uuid: str) -> None:
+        """Load a bitstream; return when it is loaded, raise if it is not."""
+        policy.authorize(self.enforcer, fpga_policies.PROGRAM, ctxt)
+        deployable = self.db.get_deployable(deployable_uuid)
+        self._check_bitstream(ctxt, bitstream_uuid)
+
+        owner = ctxt.request_id or uuidutils.generate_uuid()
+        self.db.acquire_deployable(deployable_uuid, owner)
+        history_id = None
+        result = None
+        started = time.monotonic()
+        try:
+            history_id = self.db.start_history(
+                deployable_uuid=deployable_uuid, host=deployable.host,
+                bitstream_uuid=bitstream_uuid, user_id=ctxt.user_id,
+                project_id=ctxt.project_id, request_id=ctxt.request_id)
+            result = self._call_agent(ctxt, deployable.host, deployable_uuid,
+                                      bitstream_uuid)
+        finally:
+            # Also reached when the history insert or the agent call raised
+            # something unforeseen: the deployable must never stay busy.
+            if result is None:
+                result = outcomes.from_lost_agent(exception.FpgaError(
+                    'The load was interrupted by an unexpected error; the '
+                    'device state is unknown until its agent reports.'))
+            self._finish(deployable_uuid, owner, bitstream_uuid, history_id,
+                         result, time.monotonic() - started)
+        LOG.info('Deployable %(d)s on %(host)s: bitstream %(b)s %(what)s '
+                 'in %(s).3fs.',
+                 {'d': deployable_uuid, 'host': deployable.host,
+                  'b': bitstream_uuid, 's': time.monotonic() - started,
+                  'what': 'loaded' if result.succeeded
+                  else 'refused (%s)' % result.reason})
+        if result.error is not None:
+            raise result.error
+
+    def _check_bitstream(self, ctxt: Any, bitstream_uuid: str) -> None:
+        try:
+            bitstream = self.image_service.get(ctxt, bitstream_uuid)
+        except exception.BitstreamNotFound:
+            # Missing and invisible look the same, so that a caller cannot
+            # probe for another project's bitstreams.
+            raise exception.NotAuthorized()
+        if not bitstream.is_fpga:
+            raise exception.BitstreamInvalid(
+                uuid=bitstream_uuid,
+                reason='the image is not tagged %s' % image_base.FPGA_TAG)
+        if bitstream.status != 'active':
+            raise exception.BitstreamInvalid(
+                uuid=bitstream_uuid,
+                reason='the image is %s, not active' % bitstream.status)
+
+    def _call_agent(self, ctxt: Any, host: str, deployable_uuid: str,
+                    bitstream_uuid: str) -> outcomes.Outcome:
+        try:
+            answer = self.agents.program_fpga_with_bitstream(
+                ctxt, host, deployable_uuid, bitstream_uuid)
+        except exception.AgentUnavailable as e:
+            return outcomes.from_lost_agent(e)
+        return outcomes.from_result(answer, deployable_uuid, bitstream_uuid)
+
+    def _finish(self, deployable_uuid: str, owner: str, bitstream_uuid: str,
+                history_id: int | None, result: outcomes.Outcome,
+                seconds: float) -> None:
+        released = self.db.release_deployable(
+            deployable_uuid, owner, state=result.state,
+            loaded_bitstream=result.loaded_bitstream, update_loaded=True,
+            bitstream_uuid=bitstream_uuid, code=result.code,
+            error_code=result.error_code, reason=result.reason)
+        if not released:
+            LOG.warning('Deployable %s was no longer locked by request %s '
+                        'when its load ended; the stale-lock sweep took it.',
+                        deployable_uuid, owner)
+        if history_id is not None:
+            self.db.finish_history(
+                history_id,
+                result='succeeded' if result.succeeded else 'failed',
+                code=result.code, error_code=result.error_code,
+                reason=result.reason, duration_ms=int(seconds * 1000))
+
+    def report_inventory(self, ctxt: Any, host: str, drivers: list[str],
+                         deployables: list[dict[str, Any]]) -> None:
+        """An agent tells what boards and regions its host has."""
+        self.db.sync_inventory(host, drivers, deployables)
+        LOG.debug('Inventory of %s: %d deployables.', host, len(deployables))
+
+    def sweep_stale_locks(self) -> list[str]:
+        """Release deployables whose conductor died in the middle of a load.
+
+        A live conductor gives up on its agent after program_timeout and
+        releases the lock itself, so a lock older than that has no owner.
+        """
+        older_than = timeutils.utcnow() - datetime.timedelta(
+            seconds=self.conf.conductor.program_timeout + 60)
+        swept = self.db.release_stale_locks(
+            older_than, 'The conductor driving this load stopped; the device '
+                        'state is unknown until its agent reports.')
+        for uuid in swept:
+            LOG.warning('Released deployable %s, left busy by a conductor '
+                        'that stopped.', uuid)
+        return swept
+
+
+class ConductorEndpoint:
+    """The conductor as oslo.messaging serves it.
+
+    Errors of ours are expected: oslo.messaging sends them back to the caller
+    without logging a traceback. The all-in-one calls the manager directly.
+    """
+
+    # RPC API history: 1.0 program, report_inventory.
+    target = messaging.Target(version='1.0')
+
+    def __init__(self, manager: ConductorManager) -> None:
+        self.manager = manager
+
+    @messaging.expected_exceptions(exception.FpgaError)
+    def program(self, ctxt: Any, deployable_uuid: str,
+                bitstream_uuid: str) -> None:
+        self.manager.program(ctxt, deployable_uuid, bitstream_uuid)
+
+    @messaging.expected_exceptions(exception.FpgaError)
+    def report_inventory(self, ctxt: Any, host: str, drivers: list[str],
+                         deployables: list[dict[str, Any]]) -> None:
+        self.manager.report_inventory(ctxt, host, drivers, deployables)

@@ -1,0 +1,98 @@
+"""A deployment of real processes shared by the tests of one class.
+
+Starting the processes costs seconds, so each test class starts one
+deployment (on the backend it names) when its first test runs and stops it
+after its last. stestr keeps a class on one worker (group_regex in
+.stestr.conf).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from typing import Any, ClassVar
+
+import fixtures
+import testtools.content
+
+from cyborg_fpga.tests import base
+from cyborg_fpga.tests.fixtures import database
+from cyborg_fpga.tests.fixtures import deployment
+from cyborg_fpga.tests.fixtures import glance
+from cyborg_fpga.tests.fixtures import services
+
+
+class DeploymentTestCase(base.TestCase):
+    backend: ClassVar[str] = 'mysql'
+    program_seconds: ClassVar[float] = 0.0
+    _stack: ClassVar[fixtures.Fixture | None] = None
+    _deployment: ClassVar[deployment.Deployment | None] = None
+    _setup_error: ClassVar[str | None] = None
+
+    @classmethod
+    def tearDownClass(cls) -> None:
+        if cls._stack is not None:
+            cls._stack.cleanUp()
+            cls._stack = None
+        super().tearDownClass()
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.glance = glance.shared_glance(self)
+        cls = type(self)
+        if cls._setup_error is not None:
+            self.fail(cls._setup_error)
+        if cls._deployment is None:
+            cls._start_deployment(self)
+        assert cls._deployment is not None
+        self.deployment = cls._deployment
+        self.addOnException(self._attach_logs)
+
+    @classmethod
+    def _start_deployment(cls, testcase: base.TestCase) -> None:
+        stack = fixtures.Fixture()
+        stack.setUp()
+        cls._stack = stack
+        try:
+            db = stack.useFixture(database.make_database(cls.backend))
+        except Exception as e:
+            reason = database.unavailable_reason(e)
+            if reason is None:
+                raise
+            base.service_unavailable(testcase, reason)
+        try:
+            cls._deployment = stack.useFixture(deployment.Deployment(
+                db.url, testcase.glance.endpoint,
+                program_seconds=cls.program_seconds))
+        except services.ServiceUnavailable as e:
+            base.service_unavailable(testcase, str(e))
+        except Exception as e:
+            cls._setup_error = 'the deployment did not start: %r' % e
+            raise
+
+    def _attach_logs(self, exc_info: Any) -> None:
+        for name in sorted(os.listdir(self.deployment.root)):
+            if name.endswith('.log'):
+                self.addDetail(name, testtools.content.content_from_file(
+                    os.path.join(self.deployment.root, name)))
+
+    # Helpers shared by the tests.
+
+    def new_project(self) -> str:
+        return glance.random_project_id()
+
+    def bitstream(self, project: str, data: bytes | None = b'\x5a' * 4096,
+                  **kwargs: Any) -> str:
+        return glance.create_bitstream(self.glance.endpoint, data,
+                                       project_id=project, **kwargs)
+
+    def program(self, deployable: str, bitstream: str, token: str | None,
+                form: bool = True, **kwargs: Any) -> Any:
+        body = {'glance_bitstream_uuid': bitstream}
+        payload = {'data': body} if form else {'json': body}
+        return self.deployment.request('POST', '/fpga/%s' % deployable,
+                                       token=token, **payload, **kwargs)
+
+    @staticmethod
+    def sha256(data: bytes) -> str:
+        return hashlib.sha256(data).hexdigest()

@@ -1,0 +1,175 @@
+"""The conductor's program(): checks, lock, history and release.
+
+The database is real (SQLite); the agent and the image service are small
+stand-ins, since this module's job is what the conductor does around them.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+
+from cyborg_fpga.conductor import manager
+from cyborg_fpga import conf as config
+from cyborg_fpga import context
+from cyborg_fpga.db import api as db_api
+from cyborg_fpga import exception
+from cyborg_fpga.image import base as image_base
+from cyborg_fpga import policy
+from cyborg_fpga.program_result import ProgramCode
+from cyborg_fpga.program_result import result
+from cyborg_fpga.tests import base
+from cyborg_fpga.tests.fixtures import database
+
+BOARD = str(uuid.uuid4())
+IMAGE = str(uuid.uuid4())
+
+
+class StubImages:
+    def __init__(self):
+        self.images = {}
+
+    def add(self, uuid, tags=('FPGA',), status='active'):
+        self.images[uuid] = image_base.Bitstream(
+            uuid=uuid, name='bs', status=status, size=10, owner='p1',
+            visibility='private', tags=tuple(tags), properties={})
+
+    def get(self, ctxt, uuid):
+        try:
+            return self.images[uuid]
+        except KeyError:
+            raise exception.BitstreamNotFound(uuid=uuid)
+
+
+class StubAgents:
+    """Answers as an agent would; can hold a load open or vanish."""
+
+    def __init__(self):
+        self.answer = result(ProgramCode.SUCCESS, loaded_bitstream=IMAGE)
+        self.error = None
+        self.calls = []
+        self.release = threading.Event()
+        self.release.set()
+        self.entered = threading.Event()
+
+    def program_fpga_with_bitstream(self, ctxt, host, deployable, bitstream):
+        self.calls.append((host, deployable, bitstream))
+        self.entered.set()
+        self.release.wait(10)
+        if self.error is not None:
+            raise self.error
+        return self.answer
+
+
+class ConductorProgramTest(base.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        db = database.use_database(self, 'sqlite')
+        self.db = db_api.Connection(db.engine)
+        self.db.sync_inventory('host-a', ['fake'], [{
+            'uuid': BOARD, 'kind': 'board', 'name': 'u250', 'vendor': 'Xilinx',
+            'board': 'U250', 'address': '0000:3b:00.0', 'parent_uuid': None,
+            'region_type_uuid': None, 'loaded_bitstream': None,
+            'driver': 'fake'}])
+        self.images = StubImages()
+        self.images.add(IMAGE)
+        self.agents = StubAgents()
+        conf = config.load([])
+        self.conductor = manager.ConductorManager(
+            conf, self.db, self.images, self.agents,
+            policy.make_enforcer(conf))
+        self.ctxt = context.from_noauth_token('alice:p1',
+                                              request_id='req-1')
+
+    def test_success_records_and_releases(self):
+        self.conductor.program(self.ctxt, BOARD, IMAGE)
+        self.assertEqual([('host-a', BOARD, IMAGE)], self.agents.calls)
+        row = self.db.get_deployable(BOARD)
+        self.assertEqual(('ready', IMAGE, 0, None),
+                         (row.state, row.loaded_bitstream, row.last_code,
+                          row.lock_owner))
+        [entry] = self.db.list_history(BOARD)
+        self.assertEqual(('succeeded', 'alice', 'p1', 'req-1'),
+                         (entry.result, entry.user_id, entry.project_id,
+                          entry.request_id))
+
+    def test_reader_is_refused_before_anything(self):
+        reader = context.from_noauth_token('bob:p1:reader')
+        self.assertRaises(exception.NotAuthorized, self.conductor.program,
+                          reader, BOARD, IMAGE)
+        self.assertEqual([], self.agents.calls)
+
+    def test_invisible_bitstream_is_not_authorized(self):
+        self.assertRaises(exception.NotAuthorized, self.conductor.program,
+                          self.ctxt, BOARD, str(uuid.uuid4()))
+        self.assertEqual([], self.db.list_history(BOARD))
+
+    def test_images_that_are_no_bitstream(self):
+        untagged, queued = str(uuid.uuid4()), str(uuid.uuid4())
+        self.images.add(untagged, tags=())
+        self.images.add(queued, status='queued')
+        for image in (untagged, queued):
+            self.assertRaises(exception.BitstreamInvalid,
+                              self.conductor.program, self.ctxt, BOARD, image)
+        self.assertEqual([], self.agents.calls)
+
+    def test_unknown_deployable(self):
+        self.assertRaises(exception.DeployableNotFound,
+                          self.conductor.program, self.ctxt,
+                          str(uuid.uuid4()), IMAGE)
+
+    def test_second_request_is_busy_and_never_reaches_the_agent(self):
+        self.agents.release.clear()
+        first = threading.Thread(target=self.conductor.program,
+                                 args=(self.ctxt, BOARD, IMAGE))
+        first.start()
+        self.assertTrue(self.agents.entered.wait(10))
+        self.assertRaises(exception.DeployableBusy, self.conductor.program,
+                          self.ctxt, BOARD, IMAGE)
+        self.agents.release.set()
+        first.join()
+        self.assertEqual(1, len(self.agents.calls))
+        self.assertEqual('ready', self.db.get_deployable(BOARD).state)
+
+    def test_driver_failure_raises_and_records_the_device(self):
+        self.agents.answer = result(ProgramCode.UNKNOWN_ERROR, 'tool failed',
+                                    loaded_bitstream=None)
+        error = self.assertRaises(exception.ProgramFailed,
+                                  self.conductor.program, self.ctxt, BOARD,
+                                  IMAGE)
+        self.assertIn('tool failed', error.message)
+        row = self.db.get_deployable(BOARD)
+        self.assertEqual(('ready', None, 1, 'fpga.program_failed'),
+                         (row.state, row.loaded_bitstream, row.last_code,
+                          row.last_error_code))
+        self.assertEqual('failed', self.db.list_history(BOARD)[0].result)
+
+    def test_lost_agent_leaves_an_error_state_not_busy(self):
+        self.agents.error = exception.AgentUnavailable(
+            host='host-a', uuid=BOARD, reason='timed out')
+        self.assertRaises(exception.AgentUnavailable, self.conductor.program,
+                          self.ctxt, BOARD, IMAGE)
+        row = self.db.get_deployable(BOARD)
+        self.assertEqual(('error', None, None),
+                         (row.state, row.loaded_bitstream, row.lock_owner))
+
+    def test_unexpected_failure_still_releases(self):
+        self.agents.error = RuntimeError('bug')
+        self.assertRaises(RuntimeError, self.conductor.program, self.ctxt,
+                          BOARD, IMAGE)
+        row = self.db.get_deployable(BOARD)
+        self.assertEqual(('error', None), (row.state, row.lock_owner))
+        self.assertEqual('failed', self.db.list_history(BOARD)[0].result)
+
+    def test_stale_lock_sweep(self):
+        self.db.acquire_deployable(BOARD, 'dead-conductor')
+        self.assertEqual([], self.conductor.sweep_stale_locks())
+        self.conductor.conf.set_override('program_timeout', 1,
+                                         group='conductor')
+        import datetime
+        from unittest import mock
+        later = datetime.datetime.utcnow() + datetime.timedelta(minutes=5)
+        with mock.patch('oslo_utils.timeutils.utcnow', return_value=later):
+            self.assertEqual([BOARD], self.conductor.sweep_stale_locks())
+        self.assertEqual('error', self.db.get_deployable(BOARD).state)

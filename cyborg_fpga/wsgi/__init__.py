@@ -1,0 +1,1 @@
+"""Entry points for WSGI servers (gunicorn, uwsgi, mod_wsgi)."""
