@@ -9,6 +9,7 @@ from typing import Any
 
 from oslo_config import cfg
 import oslo_messaging as messaging
+from oslo_messaging._metrics import client as metrics_client
 from oslo_messaging._tracing import client as tracing_client
 
 from cyborg_fpga import context
@@ -19,12 +20,14 @@ ALLOWED_EXMODS = ['cyborg_fpga.exception']
 
 
 def get_transport(conf: cfg.ConfigOpts) -> messaging.RPCTransport:
-    # oslo.messaging registers its tracing options on the global CONF only;
-    # a client built on a private ConfigOpts fails at its first call without
-    # them.
-    if 'oslo_messaging_tracing' not in conf:
-        conf.register_opts(tracing_client.oslo_messaging_tracing,
-                           group='oslo_messaging_tracing')
+    # oslo.messaging registers its tracing and metrics options on the global
+    # CONF only; a client built on a private ConfigOpts fails at its first
+    # call without them.
+    for group, opts in (
+            ('oslo_messaging_tracing', tracing_client.oslo_messaging_tracing),
+            ('oslo_messaging_metrics', metrics_client.oslo_messaging_metrics)):
+        if group not in conf:
+            conf.register_opts(opts, group=group)
     return messaging.get_rpc_transport(conf,
                                        allowed_remote_exmods=ALLOWED_EXMODS)
 
@@ -42,8 +45,17 @@ class ContextSerializer(messaging.NoOpSerializer):
 def get_client(transport: messaging.RPCTransport, topic: str,
                version: str) -> messaging.RPCClient:
     target = messaging.Target(topic=topic, version=version)
-    return messaging.get_rpc_client(transport, target,
-                                    serializer=ContextSerializer())
+    # RabbitMQ drops a message that no queue takes (no conductor has started
+    # yet, or no agent of that host ever did); at_least_once makes such a
+    # call fail at once instead of waiting out its whole timeout.
+    return messaging.get_rpc_client(
+        transport, target, serializer=ContextSerializer(),
+        transport_options=messaging.TransportOptions(at_least_once=True))
+
+
+# What a call raises when nobody answers it.
+NO_ANSWER = (messaging.MessagingTimeout, messaging.MessageUndeliverable,
+             messaging.MessageDeliveryFailure)
 
 
 def get_server(transport: messaging.RPCTransport, topic: str, server: str,
@@ -58,4 +70,6 @@ def get_server(transport: messaging.RPCTransport, topic: str, server: str,
 def first_line(error: Exception) -> str:
     """The message of an RPC error without the traceback oslo.messaging
     may append to it."""
+    if isinstance(error, messaging.MessageUndeliverable):
+        return 'nothing is listening on its topic'
     return (str(error).splitlines() or ['no answer'])[0]

@@ -38,8 +38,7 @@ class AgentAPI:
                 ctxt, 'program_fpga_with_bitstream',
                 deployable_uuid=deployable_uuid,
                 bitstream_uuid=bitstream_uuid)
-        except (messaging.MessagingTimeout,
-                messaging.MessageDeliveryFailure) as e:
+        except rpc.NO_ANSWER as e:
             raise exception.AgentUnavailable(
                 host=host, uuid=deployable_uuid,
                 reason=rpc.first_line(e))

@@ -75,7 +75,11 @@ def _single_values(pairs: webob.multidict.MultiDict,
 
 def body(request: webob.Request, schema: dict[str, Any]) -> dict[str, Any]:
     """The validated body, sent as JSON or as a urlencoded form."""
-    if request.content_type == JSON_TYPE:
+    if not request.content_type and not request.body:
+        # Nothing sent at all: say which field is missing, not which media
+        # types exist.
+        data: dict[str, Any] = {}
+    elif request.content_type == JSON_TYPE:
         try:
             data = json.loads(request.body)
         except ValueError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import faulthandler
 import signal
 import sys
 import threading
@@ -19,6 +20,9 @@ LOG = logging.getLogger(__name__)
 def prepare(argv: Sequence[str] | None,
             cli_opts: Sequence[cfg.Opt] = ()) -> cfg.ConfigOpts:
     """Parse the command line and configuration files; set up logging."""
+    # `kill -USR2 <pid>` prints every thread's stack: how an operator sees
+    # where a stuck process waits.
+    faulthandler.register(signal.SIGUSR2, all_threads=True)
     args = list(sys.argv[1:] if argv is None else argv)
     conf = config.load(args, cli_opts=cli_opts)
     logging.setup(conf, 'cyborg-fpga')

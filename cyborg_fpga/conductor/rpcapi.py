@@ -37,17 +37,15 @@ class ConductorAPI:
         try:
             cctxt.call(ctxt, 'program', deployable_uuid=deployable_uuid,
                        bitstream_uuid=bitstream_uuid)
-        except messaging.MessagingTimeout as e:
-            raise exception.ConductorUnavailable(reason=rpc.first_line(e))
-        except messaging.MessageDeliveryFailure as e:
+        except rpc.NO_ANSWER as e:
             raise exception.ConductorUnavailable(reason=rpc.first_line(e))
 
     def report_inventory(self, ctxt: Any, host: str, drivers: list[str],
                          deployables: list[dict[str, Any]]) -> None:
-        cctxt = self.client.prepare(timeout=60)
+        cctxt = self.client.prepare(timeout=30)
         try:
             cctxt.call(ctxt, 'report_inventory', host=host, drivers=drivers,
                        deployables=deployables)
-        except messaging.MessagingTimeout as e:
+        except rpc.NO_ANSWER as e:
             raise exception.ConductorUnavailable(reason=rpc.first_line(e))
 

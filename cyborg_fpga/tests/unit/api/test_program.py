@@ -159,6 +159,11 @@ class TestProgramBody(base.ApiTestCase):
                                     content_type=content_type)
             self.assertError(response, 415, 'fpga.unsupported_media_type')
 
+    def test_no_body_at_all_names_the_missing_field(self) -> None:
+        response = self.program(json_body=None, body=b'', content_type=None)
+        body = self.assertError(response, 400, 'fpga.invalid_request')
+        self.assertIn('glance_bitstream_uuid', body['error'])
+
     def test_body_over_the_limit_by_content_length(self) -> None:
         self.conf.set_override('max_request_body_size', 64, group='api')
         body = {'glance_bitstream_uuid': base.BITSTREAM, 'pad': 'x' * 64}
