@@ -68,8 +68,10 @@ def get_server(transport: messaging.RPCTransport, topic: str, server: str,
 
 
 def first_line(error: Exception) -> str:
-    """The message of an RPC error without the traceback oslo.messaging
-    may append to it."""
+    """The first line of an RPC error's message.
+
+    This drops the traceback oslo.messaging may append to it.
+    """
     if isinstance(error, messaging.MessageUndeliverable):
         return 'nothing is listening on its topic'
     return (str(error).splitlines() or ['no answer'])[0]

@@ -8,11 +8,12 @@ credentials: what it knows of the host reaches the conductor over RPC.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 import contextlib
 import os
 import tempfile
 import threading
-from typing import Any, Iterator
+from typing import Any
 
 from oslo_log import log as logging
 import oslo_messaging as messaging
@@ -91,8 +92,8 @@ class AgentManager:
     def _download(self, ctxt: Any, bitstream_uuid: str) -> Iterator[
             tuple[driver_base.BitstreamFile | None, str | None]]:
         """Fetch the bitstream into the work folder; remove it afterwards."""
-        fd, path = tempfile.mkstemp(prefix=bitstream_uuid + '.',
-                                    suffix='.bit', dir=self.conf.agent.work_dir)
+        fd, path = tempfile.mkstemp(prefix=bitstream_uuid + '.', suffix='.bit',
+                                    dir=self.conf.agent.work_dir)
         os.close(fd)
         try:
             try:

@@ -41,5 +41,5 @@ class AgentAPI:
         except rpc.NO_ANSWER as e:
             raise exception.AgentUnavailable(
                 host=host, uuid=deployable_uuid,
-                reason=rpc.first_line(e))
+                reason=rpc.first_line(e)) from None
         return result

@@ -11,11 +11,11 @@ deployment configures is there to read. Never for a cloud: no Keystone.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 import hashlib
 import json
 import os
 import sys
-from collections.abc import Sequence
 from typing import Any
 
 from oslo_log import log as logging
@@ -46,6 +46,7 @@ PAC_REGION0 = 'a1c0ffee-0000-4000-8000-000000000021'
 U250_REGION_TYPE = 'a1c0ffee-0000-4000-8000-0000000000a1'
 PAC_REGION_TYPE = 'a1c0ffee-0000-4000-8000-0000000000a2'
 SAMPLE_BITSTREAM = 'a1c0ffee-0000-4000-8000-0000000000b1'
+SAMPLE_FUNCTION = 'a1c0ffee-0000-4000-8000-0000000000f1'
 
 INVENTORY = {'boards': [
     {'uuid': U250, 'name': 'u250-0', 'vendor': 'Xilinx', 'board': 'U250',
@@ -127,7 +128,7 @@ def _seed(state: str, args: argparse.Namespace) -> str:
                         'driver_path': '/', 'topology': None,
                         'description': 'Sample bitstream of the all-in-one',
                         'region_uuid': U250_REGION_TYPE,
-                        'function_uuid': 'a1c0ffee-0000-4000-8000-0000000000f1',
+                        'function_uuid': SAMPLE_FUNCTION,
                         'function_name': 'aes-128'})
     return config_file
 

@@ -6,8 +6,8 @@ this command serves the same application for a single host or a test.
 
 from __future__ import annotations
 
-import socketserver
 from collections.abc import Sequence
+import socketserver
 from typing import Any
 from wsgiref import simple_server
 

@@ -1,14 +1,14 @@
 """cyborg-fpga-manage: operators' commands.
 
-    cyborg-fpga-manage --config-file FILE db sync      # migrate to the newest schema
-    cyborg-fpga-manage --config-file FILE db version   # print the schema revision
+    cyborg-fpga-manage --config-file FILE db sync     # newest schema
+    cyborg-fpga-manage --config-file FILE db version  # schema revision
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Sequence
+import sys
 from typing import Any
 
 from oslo_config import cfg

@@ -24,8 +24,8 @@ from oslo_utils import uuidutils
 from cyborg_fpga.conductor import outcome as outcomes
 from cyborg_fpga import exception
 from cyborg_fpga.image import base as image_base
-from cyborg_fpga import policy
 from cyborg_fpga.policies import fpga as fpga_policies
+from cyborg_fpga import policy
 
 LOG = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ class ConductorManager:
         except exception.BitstreamNotFound:
             # Missing and invisible look the same, so that a caller cannot
             # probe for another project's bitstreams.
-            raise exception.NotAuthorized()
+            raise exception.NotAuthorized() from None
         if not bitstream.is_fpga:
             raise exception.BitstreamInvalid(
                 uuid=bitstream_uuid,

@@ -38,7 +38,8 @@ class ConductorAPI:
             cctxt.call(ctxt, 'program', deployable_uuid=deployable_uuid,
                        bitstream_uuid=bitstream_uuid)
         except rpc.NO_ANSWER as e:
-            raise exception.ConductorUnavailable(reason=rpc.first_line(e))
+            raise exception.ConductorUnavailable(
+                reason=rpc.first_line(e)) from None
 
     def report_inventory(self, ctxt: Any, host: str, drivers: list[str],
                          deployables: list[dict[str, Any]]) -> None:
@@ -47,5 +48,6 @@ class ConductorAPI:
             cctxt.call(ctxt, 'report_inventory', host=host, drivers=drivers,
                        deployables=deployables)
         except rpc.NO_ANSWER as e:
-            raise exception.ConductorUnavailable(reason=rpc.first_line(e))
+            raise exception.ConductorUnavailable(
+                reason=rpc.first_line(e)) from None
 

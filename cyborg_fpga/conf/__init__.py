@@ -42,5 +42,7 @@ def load(argv: Sequence[str] | None = None,
     register_opts(conf)
     conf.register_cli_opts(cli_opts)
     conf(list(argv or []), project='cyborg-fpga',
-         default_config_files=default_config_files)
+         default_config_files=(list(default_config_files)
+                               if default_config_files is not None
+                               else None))
     return conf

@@ -3,7 +3,8 @@ import socket
 from oslo_config import cfg
 
 opts = [
-    cfg.StrOpt('host', default=socket.gethostname(), sample_default='<hostname>',
+    cfg.StrOpt('host', default=socket.gethostname(),
+               sample_default='<hostname>',
                help='Name of this host. An agent serves the deployables of '
                     'this host under this name; it must be unique among '
                     'agents.'),

@@ -12,23 +12,23 @@ READ COMMITTED (a waiting UPDATE re-checks its WHERE on the new row).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 import contextlib
 import datetime
 import threading
-from collections.abc import Iterable, Iterator
 from typing import Any
 
-import sqlalchemy as sa
 from oslo_config import cfg
 from oslo_db import api as oslo_db_api
 from oslo_db import exception as db_exc
 from oslo_db.sqlalchemy import engines
 from oslo_log import log
+import sqlalchemy as sa
 from sqlalchemy import orm
 from sqlalchemy import pool
 
-from cyborg_fpga import exception
 from cyborg_fpga.db import models
+from cyborg_fpga import exception
 
 LOG = log.getLogger(__name__)
 

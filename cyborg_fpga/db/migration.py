@@ -11,15 +11,15 @@ engine, which tests use to migrate exactly the database they hold.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 import contextlib
 import os
-from collections.abc import Iterator
 
-import sqlalchemy as sa
 from alembic import command
 from alembic import config as alembic_config
 from alembic.runtime import migration as alembic_migration
 from oslo_config import cfg
+import sqlalchemy as sa
 
 from cyborg_fpga.db import api
 

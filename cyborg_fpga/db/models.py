@@ -13,8 +13,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-import sqlalchemy as sa
 from oslo_utils import timeutils
+import sqlalchemy as sa
 from sqlalchemy import orm
 
 # Deployable.state

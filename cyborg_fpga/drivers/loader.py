@@ -8,11 +8,12 @@ silently runs without one of its drivers would report its boards as gone.
 
 from __future__ import annotations
 
-import importlib.metadata
 from collections.abc import Mapping, Sequence
+import importlib.metadata
 
 from oslo_config import cfg
-from stevedore import extension, named
+from stevedore import extension
+from stevedore import named
 
 from cyborg_fpga.drivers import base
 

@@ -74,7 +74,7 @@ class ImageService(abc.ABC):
         """
 
 
-def load(conf) -> ImageService:
+def load(conf: Any) -> ImageService:
     """The store that ``[image] backend`` names."""
     if conf.image.backend == 'local':
         from cyborg_fpga.image import local

@@ -13,15 +13,15 @@ identity to that session's requests, so callers never share an identity.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 import contextlib
 import os
 import tempfile
-import urllib.parse
-from collections.abc import Iterator
 from typing import Any
+import urllib.parse
 
-import glanceclient  # type: ignore[import-untyped]
-from glanceclient import exc as glance_exc  # type: ignore[import-untyped]
+import glanceclient
+from glanceclient import exc as glance_exc
 from keystoneauth1 import exceptions as ksa_exc
 from keystoneauth1 import session as ksa_session
 from keystoneauth1 import token_endpoint

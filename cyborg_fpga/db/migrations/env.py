@@ -5,6 +5,8 @@ Two ways in: ``cyborg_fpga.db.migration`` hands over an open connection in
 it holds), or the alembic command line gives ``sqlalchemy.url``.
 """
 
+from typing import Any
+
 from alembic import context
 from oslo_db.sqlalchemy import engines
 
@@ -14,21 +16,21 @@ config = context.config
 target_metadata = models.Base.metadata
 
 
-def _configure(**kwargs):
+def _configure(**kwargs: Any) -> None:
     # Batch mode lets later migrations alter tables on SQLite, which has
     # almost no ALTER TABLE.
     context.configure(target_metadata=target_metadata,
                       render_as_batch=True, **kwargs)
 
 
-def run_migrations_offline():
+def run_migrations_offline() -> None:
     _configure(url=config.get_main_option('sqlalchemy.url'),
                literal_binds=True)
     with context.begin_transaction():
         context.run_migrations()
 
 
-def run_migrations_online():
+def run_migrations_online() -> None:
     connection = config.attributes.get('connection')
     if connection is not None:
         _configure(connection=connection)

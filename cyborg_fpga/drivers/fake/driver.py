@@ -7,18 +7,21 @@ and what a deployable holds survives a restart of the agent.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 import contextlib
 import dataclasses
 import hashlib
 import os
 import threading
 import time
-from collections.abc import Iterator
 
 from oslo_config import cfg
 
-from cyborg_fpga.drivers import base, errors
-from cyborg_fpga.drivers.fake import devices, faults, inventory
+from cyborg_fpga.drivers import base
+from cyborg_fpga.drivers import errors
+from cyborg_fpga.drivers.fake import devices
+from cyborg_fpga.drivers.fake import faults
+from cyborg_fpga.drivers.fake import inventory
 
 _CHUNK = 1024 * 1024
 

@@ -13,12 +13,12 @@ file is written by hand.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 import dataclasses
 import functools
 import json
-import uuid as uuidlib
-from collections.abc import Callable
 from typing import Any
+import uuid as uuidlib
 
 BOARD_KEYS = ('uuid', 'name', 'vendor', 'board', 'address')
 REGION_KEYS = ('uuid', 'name', 'region_type_uuid')

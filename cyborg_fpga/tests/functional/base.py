@@ -49,10 +49,11 @@ class DeploymentTestCase(base.TestCase):
         self.addOnException(self._attach_logs)
 
     @classmethod
-    def _start_deployment(cls, testcase: base.TestCase) -> None:
+    def _start_deployment(cls, testcase: DeploymentTestCase) -> None:
         stack = fixtures.Fixture()
         stack.setUp()
         cls._stack = stack
+        db: Any = None
         try:
             db = stack.useFixture(database.make_database(cls.backend))
         except Exception as e:

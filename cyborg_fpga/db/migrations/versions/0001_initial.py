@@ -5,8 +5,10 @@ Revises:
 Create Date: 2026-11-21
 """
 
-import sqlalchemy as sa
+from typing import Any
+
 from alembic import op
+import sqlalchemy as sa
 
 revision = '0001'
 down_revision = None
@@ -15,10 +17,11 @@ depends_on = None
 
 # Written out rather than taken from models.py: a migration must keep
 # creating the schema of its day after the models move on.
-MYSQL_TABLE_ARGS = {'mysql_engine': 'InnoDB', 'mysql_charset': 'utf8mb4'}
+MYSQL_TABLE_ARGS: dict[str, Any] = {'mysql_engine': 'InnoDB',
+                                   'mysql_charset': 'utf8mb4'}
 
 
-def upgrade():
+def upgrade() -> None:
     op.create_table(
         'deployables',
         sa.Column('id', sa.Integer, primary_key=True, autoincrement=True),

@@ -38,7 +38,7 @@ class StubImages:
         try:
             return self.images[uuid]
         except KeyError:
-            raise exception.BitstreamNotFound(uuid=uuid)
+            raise exception.BitstreamNotFound(uuid=uuid) from None
 
 
 class StubAgents:

@@ -26,7 +26,7 @@ class OutcomeTest(base.TestCase):
         for code, error in cases:
             got = outcome.from_result(result(code, 'why not'), D, B)
             self.assertIsInstance(got.error, error)
-            self.assertIn('why not', got.reason)
+            self.assertIn('why not', str(got.reason))
             self.assertEqual(int(code), got.code)
 
     def test_failure_keeps_what_the_device_still_holds(self):

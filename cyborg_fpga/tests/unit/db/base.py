@@ -7,8 +7,8 @@ classes on MariaDB and PostgreSQL by setting BACKEND.
 from __future__ import annotations
 
 import datetime
-import uuid as uuid_lib
 from typing import Any
+import uuid as uuid_lib
 
 import sqlalchemy as sa
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from cyborg_fpga import exception
 from cyborg_fpga.db import models
+from cyborg_fpga import exception
 from cyborg_fpga.tests.unit.db import base
 
 

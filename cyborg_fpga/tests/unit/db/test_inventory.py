@@ -8,8 +8,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from cyborg_fpga import exception
 from cyborg_fpga.db import models
+from cyborg_fpga import exception
 from cyborg_fpga.tests.unit.db import base
 from cyborg_fpga.tests.unit.db.base import report
 

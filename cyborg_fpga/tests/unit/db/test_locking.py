@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime
 import threading
 
-from cyborg_fpga import exception
 from cyborg_fpga.db import models
+from cyborg_fpga import exception
 from cyborg_fpga.tests.unit.db import base
 
 RACERS = 20
@@ -127,7 +127,7 @@ class TestRelease(base.DbTestCase):
             error_code=None, reason=None)
         args.update(kwargs)
         return self.dbapi.release_deployable(
-            self.board, owner, **args)  # type: ignore[arg-type]
+            self.board, owner, **args)
 
     def test_success(self) -> None:
         before = models.utcnow()

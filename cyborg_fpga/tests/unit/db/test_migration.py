@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from oslo_config import cfg
 from oslo_db.sqlalchemy import test_migrations
+import sqlalchemy as sa
 
 from cyborg_fpga import conf as fpga_conf
 from cyborg_fpga.db import api

@@ -1,14 +1,14 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent import futures
 import hashlib
 import json
 import os
-import threading
 import time
-from collections.abc import Callable
-from concurrent import futures
 
-from cyborg_fpga.drivers import base, errors
+from cyborg_fpga.drivers import base
+from cyborg_fpga.drivers import errors
 from cyborg_fpga.drivers.fake import devices
 from cyborg_fpga.drivers.fake import driver as fake_driver
 from cyborg_fpga.tests.unit.drivers import fakes
@@ -187,7 +187,7 @@ class FaultsTestCase(FakeDriverTestCase):
         self.driver.program(fakes.REGION0, self.bitstream(IMAGE_A, CONTENT))
         self.new = self.bitstream(IMAGE_B, CONTENT)
 
-    def inject(self, fault: dict[str, str]) -> None:
+    def inject(self, fault: dict[str, object]) -> None:
         self.write_json('faults.json', {fakes.REGION0: fault})
 
     def test_error_leaves_the_device_unchanged(self) -> None:

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from cyborg_fpga.drivers import base, loader
+from cyborg_fpga.drivers import base
 from cyborg_fpga.drivers.fake import driver as fake_driver
+from cyborg_fpga.drivers import loader
 from cyborg_fpga.tests.unit.drivers import fakes
 
 
