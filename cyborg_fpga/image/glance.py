@@ -15,8 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 import contextlib
-import os
-import tempfile
 from typing import Any
 import urllib.parse
 
@@ -31,6 +29,7 @@ from oslo_log import log as logging
 import requests
 
 from cyborg_fpga import exception
+from cyborg_fpga import fileutils
 from cyborg_fpga.image import base
 
 LOG = logging.getLogger(__name__)
@@ -189,26 +188,13 @@ class GlanceImageService(base.ImageService):
             raise exception.BitstreamInvalid(
                 uuid=uuid, reason='the image is %s, not active'
                 % image['status'])
-        dest_dir, dest_name = os.path.split(os.path.abspath(dest_path))
-        # A temporary name in the same folder, so that the rename is atomic
-        # and dest_path only ever holds a complete bitstream.
-        fd, part_path = tempfile.mkstemp(dir=dest_dir,
-                                         prefix='.%s.' % dest_name,
-                                         suffix='.part')
-        try:
-            with os.fdopen(fd, 'wb') as part:
-                size = self._stream(client, uuid, part)
-                part.flush()
-                os.fsync(part.fileno())
+        # dest_path only ever holds a complete bitstream.
+        with fileutils.atomic_file(dest_path) as part:
+            size = self._stream(client, uuid, part)
             expected = image.get('size')
             if expected is not None and size != expected:
                 raise exception.BitstreamInvalid(
                     uuid=uuid, reason='got %d bytes of %d' % (size, expected))
-            os.replace(part_path, dest_path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(part_path)
-            raise
         LOG.debug('Downloaded bitstream %s (%d bytes) to %s',
                   uuid, size, dest_path)
         return size

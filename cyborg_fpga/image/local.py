@@ -9,20 +9,19 @@ project and by admins, and an image the caller may not see is missing.
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Iterable, Iterator
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, IO
 
 from oslo_config import cfg
 from oslo_context import context as o_context
 from oslo_utils import uuidutils
 
 from cyborg_fpga import exception
+from cyborg_fpga import fileutils
 from cyborg_fpga.image import base
 
 HASH_ALGO = 'sha512'  # Glance's default os_hash_algo
@@ -44,30 +43,7 @@ def _paths(store: str, uuid: str) -> tuple[str, str]:
             os.path.join(store, uuid + '.json'))
 
 
-@contextlib.contextmanager
-def atomic_file(path: str) -> Iterator[BinaryIO]:
-    """A temporary file beside ``path`` that becomes ``path`` when closed.
-
-    Readers therefore see a file whole or not at all; on error the
-    temporary file is removed.
-    """
-    folder, name = os.path.split(path)
-    fd, part_path = tempfile.mkstemp(dir=folder, prefix='.%s.' % name,
-                                     suffix='.part')
-    try:
-        with os.fdopen(fd, 'wb') as f:
-            yield f
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(part_path, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(part_path)
-        raise
-
-
-
-def _copy(chunks: Iterable[bytes], dest: BinaryIO,
+def _copy(chunks: Iterable[bytes], dest: IO[bytes],
           hashers: Iterable[Any]) -> int:
     hashers = list(hashers)
     size = 0
@@ -112,7 +88,7 @@ def add_bitstream(conf_or_path: cfg.ConfigOpts | str | os.PathLike[str],
     if data_path_or_bytes is not None:
         md5 = hashlib.md5(usedforsecurity=False)
         multihash = hashlib.new(HASH_ALGO)
-        with atomic_file(data_path) as dest:
+        with fileutils.atomic_file(data_path) as dest:
             if isinstance(data_path_or_bytes, bytes):
                 size = _copy([data_path_or_bytes], dest, (md5, multihash))
             else:
@@ -124,7 +100,7 @@ def add_bitstream(conf_or_path: cfg.ConfigOpts | str | os.PathLike[str],
                         os_hash_value=multihash.hexdigest())
     # The metadata is written last: an image exists once its .json does,
     # and by then its data is complete.
-    with atomic_file(meta_path) as f:
+    with fileutils.atomic_file(meta_path) as f:
         f.write(json.dumps(metadata, indent=2, sort_keys=True).encode())
     return uuid
 
@@ -224,7 +200,7 @@ class LocalImageService(base.ImageService):
         except FileNotFoundError as e:
             raise exception.BitstreamInvalid(
                 uuid=uuid, reason='the image has no data') from e
-        with src, atomic_file(os.path.abspath(dest_path)) as dest:
+        with src, fileutils.atomic_file(os.path.abspath(dest_path)) as dest:
             size = _copy(_read_chunks(src, self._chunk_size), dest, hashers)
             # Checked before the rename: a corrupt copy never lands.
             if hashers and hashers[0].hexdigest() != metadata.get(

@@ -19,11 +19,11 @@ import dataclasses
 import datetime
 import json
 import os
-import tempfile
 import threading
 from typing import Any
 
 from cyborg_fpga.drivers import errors
+from cyborg_fpga import fileutils
 
 STATE_SUFFIX = '.json'
 MARKER_SUFFIX = '.programming'
@@ -99,29 +99,6 @@ class DeviceStore:
             return self._locks.setdefault(path, threading.Lock())
 
     def _replace(self, path: str, data: dict[str, Any]) -> None:
-        with self._lock(path):
-            fd, tmp = tempfile.mkstemp(
-                dir=self.state_dir,
-                prefix='.' + os.path.basename(path) + '.', suffix='.tmp')
-            try:
-                with os.fdopen(fd, 'w', encoding='utf-8') as f:
-                    json.dump(data, f, indent=2, sort_keys=True)
-                    f.write('\n')
-                    f.flush()
-                    # The data must be on disk before the rename makes it
-                    # the file, or a power cut could leave an empty one.
-                    os.fsync(f.fileno())
-                os.replace(tmp, path)
-            except BaseException:
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(tmp)
-                raise
-            self._sync_dir()
-
-    def _sync_dir(self) -> None:
-        # Makes the rename itself survive a crash of the host.
-        fd = os.open(self.state_dir, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        with self._lock(path), fileutils.atomic_file(path, 'w') as f:
+            json.dump(data, f, indent=2, sort_keys=True)
+            f.write('\n')
