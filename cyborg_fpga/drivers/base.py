@@ -36,6 +36,12 @@ class DeviceReport:
     region_type_uuid: str | None = None
     # The Glance image on the device now; None when it holds nothing known.
     loaded_bitstream: str | None = None
+    # The UUID the hardware itself reports for what it holds: for a board
+    # the shell's interface UUID (a PR bitstream's shell_id must match it),
+    # for a region the loaded function's UUID (the xclbin or AFU UUID, the
+    # bitstream's bs-uuid). Hardware knows no Glance ids: a driver tells
+    # loaded_bitstream only when this UUID confirms what it loaded.
+    loaded_bs_uuid: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
