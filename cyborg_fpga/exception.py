@@ -69,6 +69,20 @@ class BitstreamInvalid(FpgaError):
     msg_fmt = 'Bitstream %(uuid)s cannot be loaded: %(reason)s'
 
 
+class InvalidMetadata(FpgaError):
+    # The bitstream metadata standard is not met; the message names every
+    # key at fault at once.
+    code = 'fpga.invalid_metadata'
+    msg_fmt = 'Invalid bitstream metadata: %(problems)s'
+
+
+class BitstreamIncompatible(FpgaError):
+    # Refused before the agent is called: loading it could hang the host.
+    code = 'fpga.bitstream_incompatible'
+    msg_fmt = ('Bitstream %(bitstream)s does not fit deployable '
+               '%(deployable)s: %(mismatches)s')
+
+
 class DeployableBusy(FpgaError):
     code = 'fpga.deployable_busy'
     msg_fmt = ('Deployable %(uuid)s is being programmed by another request; '
