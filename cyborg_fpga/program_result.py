@@ -10,6 +10,7 @@ the database in step with the device even when a load fails half-way.
 from __future__ import annotations
 
 import enum
+from typing import NotRequired
 from typing import TypedDict
 
 
@@ -28,11 +29,15 @@ class ProgramResult(TypedDict):
     loaded_bitstream: str | None
     # False when the driver could not say what the device holds now.
     state_known: bool
+    # True when the device already held the bitstream and the agent neither
+    # downloaded nor programmed it (code 0). Absent from the answers of a
+    # 1.0 agent, hence NotRequired: read it with .get('skipped', False).
+    skipped: NotRequired[bool]
 
 
 def result(code: ProgramCode, reason: str | None = None,
            loaded_bitstream: str | None = None,
-           state_known: bool = True) -> ProgramResult:
+           state_known: bool = True, skipped: bool = False) -> ProgramResult:
     return ProgramResult(code=int(code), reason=reason,
                          loaded_bitstream=loaded_bitstream,
-                         state_known=state_known)
+                         state_known=state_known, skipped=skipped)

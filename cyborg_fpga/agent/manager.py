@@ -4,6 +4,10 @@ It serves the specification's call ``program_fpga_with_bitstream`` and
 answers with the specification's codes (0 loaded, 1 unknown error,
 2 invalid deployable, 3 invalid bitstream). It holds no database
 credentials: what it knows of the host reaches the conductor over RPC.
+
+A load skips a device that already holds the bitstream (unless forced),
+refuses a driver package it may not run (``driver_package``), gets the data
+verified through the cache (``fetch``), programs, then installs the package.
 """
 
 from __future__ import annotations
@@ -11,17 +15,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 import contextlib
 import os
-import tempfile
 import threading
 from typing import Any
 
 from oslo_log import log as logging
 import oslo_messaging as messaging
 
+from cyborg_fpga.agent import cache as bitstream_cache
+from cyborg_fpga.agent import driver_package
+from cyborg_fpga.agent import fetch
 from cyborg_fpga.agent import inventory
 from cyborg_fpga.drivers import base as driver_base
 from cyborg_fpga.drivers import errors as driver_errors
-from cyborg_fpga import exception
+from cyborg_fpga.image import base as image_base
 from cyborg_fpga.program_result import ProgramCode
 from cyborg_fpga.program_result import ProgramResult
 from cyborg_fpga.program_result import result
@@ -30,11 +36,11 @@ LOG = logging.getLogger(__name__)
 
 
 class AgentManager:
-    # RPC API history: 1.0 program_fpga_with_bitstream.
-    target = messaging.Target(version='1.0')
+    # RPC API history: 1.0 program_fpga_with_bitstream; 1.1 its force.
+    target = messaging.Target(version='1.1')
 
     def __init__(self, conf: Any, drivers: dict[str, driver_base.FpgaDriver],
-                 image_service: Any,
+                 image_service: image_base.ImageService,
                  reporter: inventory.InventoryReporter) -> None:
         self.conf = conf
         self.drivers = drivers
@@ -43,9 +49,14 @@ class AgentManager:
         self._busy: set[str] = set()
         self._busy_lock = threading.Lock()
         os.makedirs(conf.agent.work_dir, exist_ok=True)
+        self.cache = bitstream_cache.BitstreamCache(
+            conf.agent.cache_dir, conf.agent.cache_max_bytes)
+        self.fetcher = fetch.Fetcher(image_service, self.cache)
 
     def program_fpga_with_bitstream(self, ctxt: Any, deployable_uuid: str,
-                                    bitstream_uuid: str) -> ProgramResult:
+                                    bitstream_uuid: str,
+                                    force: bool = False) -> ProgramResult:
+        """Load a bitstream; ``force`` loads even what the device holds."""
         driver = self.reporter.driver_of(deployable_uuid)
         if driver is None:
             return result(ProgramCode.INVALID_DEPLOYABLE,
@@ -60,58 +71,85 @@ class AgentManager:
                 return self._answer(driver, deployable_uuid,
                                     ProgramCode.UNKNOWN_ERROR,
                                     'a load is already running on it')
+            if not force and self._holds(driver, deployable_uuid,
+                                         bitstream_uuid):
+                # Loading it again would cost a download and the device's
+                # downtime for nothing; the conductor's compatibility checks
+                # and the caller's right to the bitstream were already
+                # checked before this call.
+                LOG.info('%s already holds %s; not loading it again.',
+                         deployable_uuid, bitstream_uuid)
+                return result(ProgramCode.SUCCESS,
+                              loaded_bitstream=bitstream_uuid, skipped=True)
             code, reason = self._load(ctxt, driver, deployable_uuid,
                                       bitstream_uuid)
         answer = self._answer(driver, deployable_uuid, code, reason)
-        if code is ProgramCode.SUCCESS:
-            # A new shell empties the board's regions: let the conductor
-            # see the whole host again without waiting for the next report.
+        if code is ProgramCode.SUCCESS or answer['loaded_bitstream'] == (
+                bitstream_uuid):
+            # Loaded (even if its driver package then failed): a new shell
+            # empties the board's regions, so let the conductor see the
+            # whole host again without waiting for the next report.
             self.reporter.report_soon()
         return answer
+
+    @staticmethod
+    def _holds(driver: driver_base.FpgaDriver, deployable_uuid: str,
+               bitstream_uuid: str) -> bool:
+        try:
+            return driver.loaded(deployable_uuid) == bitstream_uuid
+        except Exception as e:
+            # Not knowing is no reason to refuse: the load finds out.
+            LOG.warning('Driver could not tell what %s holds (%s); loading.',
+                        deployable_uuid, e)
+            return False
 
     def _load(self, ctxt: Any, driver: driver_base.FpgaDriver,
               deployable_uuid: str,
               bitstream_uuid: str) -> tuple[ProgramCode, str | None]:
-        with self._download(ctxt, bitstream_uuid) as (bitstream, problem):
-            if bitstream is None:
-                return ProgramCode.INVALID_BITSTREAM, problem
-            try:
-                driver.program(deployable_uuid, bitstream)
-            except driver_errors.DriverError as e:
-                LOG.warning('Driver failed to load %s onto %s: %s',
-                            bitstream_uuid, deployable_uuid, e.reason)
-                return e.program_code, e.reason
-            except Exception as e:
-                LOG.exception('Driver crashed loading %s onto %s',
-                              bitstream_uuid, deployable_uuid)
-                return ProgramCode.UNKNOWN_ERROR, (
-                    'unexpected driver error: %s' % e)
-        return ProgramCode.SUCCESS, None
-
-    @contextlib.contextmanager
-    def _download(self, ctxt: Any, bitstream_uuid: str) -> Iterator[
-            tuple[driver_base.BitstreamFile | None, str | None]]:
-        """Fetch the bitstream into the work folder; remove it afterwards."""
-        fd, path = tempfile.mkstemp(prefix=bitstream_uuid + '.', suffix='.bit',
-                                    dir=self.conf.agent.work_dir)
-        os.close(fd)
         try:
+            image = self.image_service.get(ctxt, bitstream_uuid)
+        except fetch.DOWNLOAD_ERRORS as e:
+            return ProgramCode.INVALID_BITSTREAM, (
+                'bitstream %s cannot be downloaded: %s'
+                % (bitstream_uuid, e.message))
+        try:
+            # Before the download: a refused package costs nothing.
+            package = driver_package.check(self.conf, image)
+        except driver_package.Refused as e:
+            LOG.warning('Refusing %s: %s', bitstream_uuid, e.reason)
+            return ProgramCode.INVALID_BITSTREAM, e.reason
+        try:
+            with self.fetcher.fetch(ctxt, image) as bitstream:
+                code, reason = self._program(driver, deployable_uuid,
+                                             bitstream)
+        except fetch.FetchError as e:
+            LOG.warning('Not loading %s onto %s: %s', bitstream_uuid,
+                        deployable_uuid, e.reason)
+            return e.code, e.reason
+        if code is ProgramCode.SUCCESS and package is not None:
             try:
-                properties = self.image_service.get(
-                    ctxt, bitstream_uuid).properties
-                size = self.image_service.download(ctxt, bitstream_uuid, path)
-            except (exception.BitstreamNotFound, exception.BitstreamInvalid,
-                    exception.ImageServiceUnavailable,
-                    exception.NotAuthenticated) as e:
-                yield None, 'bitstream %s cannot be downloaded: %s' % (
-                    bitstream_uuid, e.message)
-                return
-            yield driver_base.BitstreamFile(
-                uuid=bitstream_uuid, path=path, size=size,
-                properties=properties), None
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(path)
+                driver_package.install(self.conf, package, deployable_uuid)
+            except driver_package.InstallFailed as e:
+                LOG.warning('%s', e.reason)
+                return ProgramCode.UNKNOWN_ERROR, e.reason
+        return code, reason
+
+    @staticmethod
+    def _program(driver: driver_base.FpgaDriver, deployable_uuid: str,
+                 bitstream: driver_base.BitstreamFile
+                 ) -> tuple[ProgramCode, str | None]:
+        try:
+            driver.program(deployable_uuid, bitstream)
+        except driver_errors.DriverError as e:
+            LOG.warning('Driver failed to load %s onto %s: %s',
+                        bitstream.uuid, deployable_uuid, e.reason)
+            return e.program_code, e.reason
+        except Exception as e:
+            LOG.exception('Driver crashed loading %s onto %s',
+                          bitstream.uuid, deployable_uuid)
+            return ProgramCode.UNKNOWN_ERROR, (
+                'unexpected driver error: %s' % e)
+        return ProgramCode.SUCCESS, None
 
     def _answer(self, driver: driver_base.FpgaDriver, deployable_uuid: str,
                 code: ProgramCode, reason: str | None) -> ProgramResult:

@@ -18,11 +18,12 @@ from cyborg_fpga.image import base as image_base
 
 
 class Conductor(Protocol):
-    def program(self, ctxt: Any, deployable_uuid: str,
-                bitstream_uuid: str) -> None:
+    def program(self, ctxt: Any, deployable_uuid: str, bitstream_uuid: str,
+                force: bool = False) -> None:
         """Load the bitstream; raise a cyborg_fpga.exception error if not.
 
-        Enforces fpga:program itself (see routes.py).
+        Enforces fpga:program itself (see routes.py), and with ``force``
+        fpga:program:force.
         """
 
 
@@ -39,6 +40,8 @@ class Database(Protocol):
                          marker: str | None = None) -> Sequence[Any]: ...
 
     def list_children(self, uuid: str) -> Sequence[Any]: ...
+
+    def get_tree(self, uuid: str) -> tuple[Any, Sequence[Any]]: ...
 
     def list_history(self, deployable_uuid: str,
                      limit: int = 50) -> Sequence[Any]: ...

@@ -73,8 +73,13 @@ def _single_values(pairs: webob.multidict.MultiDict,
     return values
 
 
-def body(request: webob.Request, schema: dict[str, Any]) -> dict[str, Any]:
-    """The validated body, sent as JSON or as a urlencoded form."""
+def body(request: webob.Request, schema: dict[str, Any],
+         form_schema: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The validated body, sent as JSON or as a urlencoded form.
+
+    ``form_schema``, if given, checks a form instead of ``schema``: a form
+    has only strings, where JSON has booleans.
+    """
     if not request.content_type and not request.body:
         # Nothing sent at all: say which field is missing, not which media
         # types exist.
@@ -90,6 +95,7 @@ def body(request: webob.Request, schema: dict[str, Any]) -> dict[str, Any]:
                 reason='the body must be a JSON object')
     elif request.content_type == FORM_TYPE:
         data = _single_values(request.POST, 'form field')
+        schema = form_schema or schema
     else:
         raise errors.UnsupportedMediaType(
             content_type=request.content_type)

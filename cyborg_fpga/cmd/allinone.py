@@ -45,21 +45,33 @@ PAC = 'a1c0ffee-0000-4000-8000-000000000002'
 PAC_REGION0 = 'a1c0ffee-0000-4000-8000-000000000021'
 U250_REGION_TYPE = 'a1c0ffee-0000-4000-8000-0000000000a1'
 PAC_REGION_TYPE = 'a1c0ffee-0000-4000-8000-0000000000a2'
+# The shells the simulated boards run, as cards come with one flashed.
+U250_SHELL = 'a1c0ffee-0000-4000-8000-0000000000c1'
+PAC_SHELL = 'a1c0ffee-0000-4000-8000-0000000000c2'
 SAMPLE_BITSTREAM = 'a1c0ffee-0000-4000-8000-0000000000b1'
 SAMPLE_FUNCTION = 'a1c0ffee-0000-4000-8000-0000000000f1'
 
 INVENTORY = {'boards': [
     {'uuid': U250, 'name': 'u250-0', 'vendor': 'Xilinx', 'board': 'U250',
-     'address': '0000:3b:00.0',
+     'address': '0000:3b:00.0', 'shell_id': U250_SHELL,
      'regions': [{'uuid': U250_REGION0, 'name': 'region0',
                   'region_type_uuid': U250_REGION_TYPE},
                  {'uuid': U250_REGION1, 'name': 'region1',
                   'region_type_uuid': U250_REGION_TYPE}]},
     {'uuid': PAC, 'name': 'pac-a10-0', 'vendor': 'Intel', 'board': 'PAC-A10',
-     'address': '0000:5e:00.0',
+     'address': '0000:5e:00.0', 'shell_id': PAC_SHELL,
      'regions': [{'uuid': PAC_REGION0, 'name': 'region0',
                   'region_type_uuid': PAC_REGION_TYPE}]},
 ]}
+
+# The example topology of the bitstream metadata specification: after the
+# load, the region shows two physical functions with a virtual one each.
+SAMPLE_TOPOLOGY = json.dumps({
+    'pf_num': 2, 'vf_num': 2,
+    'pf': [{'name': 'pf_1', 'capability': '', 'kpi': '', 'pci_offset': '0',
+            'vf': [{'name': 'vf_1', 'pci_offset': '1'}]},
+           {'name': 'pf_2', 'capability': '', 'kpi': '', 'pci_offset': '2',
+            'vf': [{'name': 'vf_2', 'pci_offset': '3'}]}]})
 
 CONFIG = """\
 # Written by cyborg-fpga-allinone. Not for a cloud: no Keystone, SQLite.
@@ -97,17 +109,18 @@ class InProcessAgents:
 
     def program_fpga_with_bitstream(self, ctxt: Any, host: str,
                                     deployable_uuid: str,
-                                    bitstream_uuid: str) -> Any:
+                                    bitstream_uuid: str,
+                                    force: bool = False) -> Any:
         agent = self.agents.get(host)
         if agent is None:
             raise exception.AgentUnavailable(host=host, uuid=deployable_uuid,
                                              reason='no such agent')
         return agent.program_fpga_with_bitstream(ctxt, deployable_uuid,
-                                                 bitstream_uuid)
+                                                 bitstream_uuid, force=force)
 
 
 def _seed(state: str, args: argparse.Namespace) -> str:
-    """Write the config, the inventory and the sample bitstream once."""
+    """Write the config, the inventory and the sample bitstream."""
     os.makedirs(state, exist_ok=True)
     config_file = os.path.join(state, 'allinone.conf')
     with open(config_file, 'w') as f:
@@ -116,20 +129,20 @@ def _seed(state: str, args: argparse.Namespace) -> str:
     with open(os.path.join(state, 'fake-inventory.json'), 'w') as f:
         json.dump(INVENTORY, f, indent=2)
     store = os.path.join(state, 'bitstreams')
-    if not os.path.exists(os.path.join(store, SAMPLE_BITSTREAM + '.json')):
-        # Not a real bitstream: the fake driver only records what it got.
-        data = hashlib.sha256(b'cyborg-fpga sample').digest() * 8192
-        local.add_bitstream(
-            store, data, uuid=SAMPLE_BITSTREAM, name='sample-aes128-u250',
-            properties={'bs-name': 'aes-128', 'bs-uuid': SAMPLE_BITSTREAM,
-                        'vendor': 'Xilinx', 'board': 'U250',
-                        'shell_id': None, 'version': '1.0',
-                        'driver': None, 'driver_ver': '1.0',
-                        'driver_path': '/', 'topology': None,
-                        'description': 'Sample bitstream of the all-in-one',
-                        'region_uuid': U250_REGION_TYPE,
-                        'function_uuid': SAMPLE_FUNCTION,
-                        'function_name': 'aes-128'})
+    # Written at every start, so that a state folder of an older release
+    # gets the sample as this release describes it.
+    # Not a real bitstream: the fake driver only records what it got.
+    data = hashlib.sha256(b'cyborg-fpga sample').digest() * 8192
+    local.add_bitstream(
+        store, data, uuid=SAMPLE_BITSTREAM, name='sample-aes128-u250',
+        properties={'bs-name': 'aes-128', 'bs-uuid': SAMPLE_BITSTREAM,
+                    'vendor': 'Xilinx', 'board': 'U250',
+                    'shell_id': U250_SHELL, 'version': '1.0',
+                    'driver_ver': '1.0', 'topology': SAMPLE_TOPOLOGY,
+                    'description': 'Sample bitstream of the all-in-one',
+                    'region_uuid': U250_REGION_TYPE,
+                    'function_uuid': SAMPLE_FUNCTION,
+                    'function_name': 'aes-128'})
     return config_file
 
 

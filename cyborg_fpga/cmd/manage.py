@@ -2,6 +2,9 @@
 
     cyborg-fpga-manage --config-file FILE db sync     # newest schema
     cyborg-fpga-manage --config-file FILE db version  # schema revision
+    cyborg-fpga-manage --config-file FILE bitstream validate|upload|list|show
+
+The bitstream commands are in ``manage_bitstream.py``.
 """
 
 from __future__ import annotations
@@ -12,8 +15,10 @@ import sys
 from typing import Any
 
 from oslo_config import cfg
+from oslo_log import log as logging
 
 from cyborg_fpga.cmd import common
+from cyborg_fpga.cmd import manage_bitstream
 from cyborg_fpga.db import migration
 
 
@@ -35,6 +40,7 @@ def _add_parsers(subparsers: Any) -> None:
                                        'schema').set_defaults(func=_db_sync)
     db_actions.add_parser('version', help='print the schema revision'
                           ).set_defaults(func=_db_version)
+    manage_bitstream.add_parsers(subparsers)
 
 
 COMMAND = cfg.SubCommandOpt('category', title='commands',
@@ -47,6 +53,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (cfg.Error, argparse.ArgumentError) as e:
         print(e, file=sys.stderr)
         return 2
+    # stdout is the command's output (an image id, a table, JSON) that
+    # scripts read; without a log file, oslo.log would log there too.
+    conf.set_default('use_stderr', True)
+    logging.setup(conf, 'cyborg-fpga')
     return conf.category.func(conf)
 
 

@@ -21,11 +21,14 @@ import oslo_messaging as messaging
 from oslo_utils import timeutils
 from oslo_utils import uuidutils
 
+from cyborg_fpga import compatibility
+from cyborg_fpga.conductor import checks
 from cyborg_fpga.conductor import outcome as outcomes
 from cyborg_fpga import exception
-from cyborg_fpga.image import base as image_base
+from cyborg_fpga.image import metadata
 from cyborg_fpga.policies import fpga as fpga_policies
 from cyborg_fpga import policy
+from cyborg_fpga import topology
 
 LOG = logging.getLogger(__name__)
 
@@ -40,12 +43,23 @@ class ConductorManager:
         self.agents = agents
         self.enforcer = enforcer
 
-    def program(self, ctxt: Any, deployable_uuid: str,
-                bitstream_uuid: str) -> None:
-        """Load a bitstream; return when it is loaded, raise if it is not."""
+    def program(self, ctxt: Any, deployable_uuid: str, bitstream_uuid: str,
+                force: bool = False) -> None:
+        """Load a bitstream; return when it is loaded, raise if it is not.
+
+        ``force`` (admins) skips the compatibility check and loads even
+        what the device already holds.
+        """
         policy.authorize(self.enforcer, fpga_policies.PROGRAM, ctxt)
+        if force:
+            policy.authorize(self.enforcer, fpga_policies.PROGRAM_FORCE, ctxt)
         deployable = self.db.get_deployable(deployable_uuid)
-        self._check_bitstream(ctxt, bitstream_uuid)
+        bitstream = checks.visible_bitstream(self.image_service, ctxt,
+                                             bitstream_uuid)
+        meta = metadata.check(bitstream.properties)
+        if not force:
+            checks.ensure_fits(deployable, self._board_of(deployable),
+                               bitstream)
 
         owner = ctxt.request_id or uuidutils.generate_uuid()
         self.db.acquire_deployable(deployable_uuid, owner)
@@ -57,8 +71,8 @@ class ConductorManager:
                 deployable_uuid=deployable_uuid, host=deployable.host,
                 bitstream_uuid=bitstream_uuid, user_id=ctxt.user_id,
                 project_id=ctxt.project_id, request_id=ctxt.request_id)
-            result = self._call_agent(ctxt, deployable.host, deployable_uuid,
-                                      bitstream_uuid)
+            result = self._call_agent(ctxt, deployable, bitstream_uuid,
+                                      force)
         finally:
             # Also reached when the history insert or the agent call raised
             # something unforeseen: the deployable must never stay busy.
@@ -66,58 +80,62 @@ class ConductorManager:
                 result = outcomes.from_lost_agent(exception.FpgaError(
                     'The load was interrupted by an unexpected error; the '
                     'device state is unknown until its agent reports.'))
-            self._finish(deployable_uuid, owner, bitstream_uuid, history_id,
+            self._finish(deployable, owner, bitstream_uuid, meta, history_id,
                          result, time.monotonic() - started)
         LOG.info('Deployable %(d)s on %(host)s: bitstream %(b)s %(what)s '
                  'in %(s).3fs.',
                  {'d': deployable_uuid, 'host': deployable.host,
                   'b': bitstream_uuid, 's': time.monotonic() - started,
-                  'what': 'loaded' if result.succeeded
-                  else 'refused (%s)' % result.reason})
+                  'what': ('already loaded' if result.skipped else 'loaded')
+                  if result.succeeded else 'refused (%s)' % result.reason})
         if result.error is not None:
             raise result.error
 
-    def _check_bitstream(self, ctxt: Any, bitstream_uuid: str) -> None:
-        try:
-            bitstream = self.image_service.get(ctxt, bitstream_uuid)
-        except exception.BitstreamNotFound:
-            # Missing and invisible look the same, so that a caller cannot
-            # probe for another project's bitstreams.
-            raise exception.NotAuthorized() from None
-        if not bitstream.is_fpga:
-            raise exception.BitstreamInvalid(
-                uuid=bitstream_uuid,
-                reason='the image is not tagged %s' % image_base.FPGA_TAG)
-        if bitstream.status != 'active':
-            raise exception.BitstreamInvalid(
-                uuid=bitstream_uuid,
-                reason='the image is %s, not active' % bitstream.status)
+    def _board_of(self, deployable: Any) -> Any | None:
+        """The board of a PR region, whose shell the region depends on."""
+        if deployable.kind != compatibility.REGION:
+            return None
+        if not deployable.parent_uuid:
+            return None
+        return self.db.get_deployable(deployable.parent_uuid)
 
-    def _call_agent(self, ctxt: Any, host: str, deployable_uuid: str,
-                    bitstream_uuid: str) -> outcomes.Outcome:
+    def _call_agent(self, ctxt: Any, deployable: Any, bitstream_uuid: str,
+                    force: bool) -> outcomes.Outcome:
         try:
             answer = self.agents.program_fpga_with_bitstream(
-                ctxt, host, deployable_uuid, bitstream_uuid)
+                ctxt, deployable.host, deployable.uuid, bitstream_uuid,
+                force=force)
         except exception.AgentUnavailable as e:
             return outcomes.from_lost_agent(e)
-        return outcomes.from_result(answer, deployable_uuid, bitstream_uuid)
+        except exception.InvalidRequest as e:
+            # An agent too old to force a load refuses before touching the
+            # device, which still holds what it held.
+            return outcomes.from_refusal(e, deployable.loaded_bitstream)
+        return outcomes.from_result(answer, deployable.uuid, bitstream_uuid)
 
-    def _finish(self, deployable_uuid: str, owner: str, bitstream_uuid: str,
-                history_id: int | None, result: outcomes.Outcome,
-                seconds: float) -> None:
+    def _finish(self, deployable: Any, owner: str, bitstream_uuid: str,
+                meta: metadata.Metadata, history_id: int | None,
+                result: outcomes.Outcome, seconds: float) -> None:
+        ok = result.succeeded
         released = self.db.release_deployable(
-            deployable_uuid, owner, state=result.state,
+            deployable.uuid, owner, state=result.state,
             loaded_bitstream=result.loaded_bitstream, update_loaded=True,
             bitstream_uuid=bitstream_uuid, code=result.code,
-            error_code=result.error_code, reason=result.reason)
+            error_code=result.error_code, reason=result.reason,
+            loaded_metadata=_recorded(meta) if ok else None,
+            children=topology.children_of(
+                deployable.uuid, deployable.host, meta.topology)
+            if ok else None,
+            # A new shell empties the PR regions of its board.
+            invalidate_regions=(ok and not result.skipped and
+                                deployable.kind == compatibility.BOARD))
         if not released:
             LOG.warning('Deployable %s was no longer locked by request %s '
                         'when its load ended; the stale-lock sweep took it.',
-                        deployable_uuid, owner)
+                        deployable.uuid, owner)
         if history_id is not None:
             self.db.finish_history(
-                history_id,
-                result='succeeded' if result.succeeded else 'failed',
+                history_id, result='succeeded' if ok else 'failed',
                 code=result.code, error_code=result.error_code,
                 reason=result.reason, duration_ms=int(seconds * 1000))
 
@@ -144,6 +162,13 @@ class ConductorManager:
         return swept
 
 
+def _recorded(meta: metadata.Metadata) -> dict[str, Any]:
+    """What the database keeps of the metadata of what is loaded."""
+    return {'bs_uuid': meta.bs_uuid, 'function_uuid': meta.function_uuid,
+            'function_name': meta.function_name, 'driver': meta.driver,
+            'driver_ver': meta.driver_ver, 'driver_path': meta.driver_path}
+
+
 class ConductorEndpoint:
     """The conductor as oslo.messaging serves it.
 
@@ -151,16 +176,18 @@ class ConductorEndpoint:
     without logging a traceback. The all-in-one calls the manager directly.
     """
 
-    # RPC API history: 1.0 program, report_inventory.
-    target = messaging.Target(version='1.0')
+    # RPC API history: 1.0 program, report_inventory;
+    # 1.1 program(force).
+    target = messaging.Target(version='1.1')
 
     def __init__(self, manager: ConductorManager) -> None:
         self.manager = manager
 
     @messaging.expected_exceptions(exception.FpgaError)
-    def program(self, ctxt: Any, deployable_uuid: str,
-                bitstream_uuid: str) -> None:
-        self.manager.program(ctxt, deployable_uuid, bitstream_uuid)
+    def program(self, ctxt: Any, deployable_uuid: str, bitstream_uuid: str,
+                force: bool = False) -> None:
+        self.manager.program(ctxt, deployable_uuid, bitstream_uuid,
+                             force=force)
 
     @messaging.expected_exceptions(exception.FpgaError)
     def report_inventory(self, ctxt: Any, host: str, drivers: list[str],

@@ -24,6 +24,8 @@ class Outcome:
     code: int | None
     # None when the load succeeded.
     error: exception.FpgaError | None
+    # The device already held the bitstream; the agent loaded nothing.
+    skipped: bool = False
 
     @property
     def succeeded(self) -> bool:
@@ -58,6 +60,13 @@ def from_result(result: ProgramResult, deployable_uuid: str,
     else:
         error = exception.ProgramFailed(uuid=deployable_uuid, reason=reason)
     return Outcome(state=state, loaded_bitstream=loaded, code=int(code),
+                   error=error, skipped=bool(result.get('skipped')))
+
+
+def from_refusal(error: exception.FpgaError,
+                 loaded_bitstream: str | None) -> Outcome:
+    """The agent refused the call itself: the device was not touched."""
+    return Outcome(state=READY, loaded_bitstream=loaded_bitstream, code=None,
                    error=error)
 
 

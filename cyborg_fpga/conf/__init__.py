@@ -19,8 +19,11 @@ from cyborg_fpga.conf import conductor
 from cyborg_fpga.conf import default
 from cyborg_fpga.conf import fake_driver
 from cyborg_fpga.conf import image
+from cyborg_fpga.conf import opae_driver
+from cyborg_fpga.conf import xrt_driver
 
-GROUP_MODULES = (default, api, conductor, agent, image, fake_driver)
+GROUP_MODULES = (default, api, conductor, agent, image, fake_driver,
+                 xrt_driver, opae_driver)
 
 
 def register_opts(conf: cfg.ConfigOpts) -> None:

@@ -17,6 +17,27 @@ from oslo_utils import timeutils
 import sqlalchemy as sa
 from sqlalchemy import orm
 
+# Deployable.kind. A board and its PR regions are what agents report; the
+# PFs and VFs below them come from the topology of the bitstream loaded
+# (``cyborg_fpga.topology``), so they live and die with that load.
+BOARD = 'board'
+REGION = 'region'
+PF = 'pf'
+VF = 'vf'
+KINDS = (BOARD, REGION, PF, VF)
+TOPOLOGY_KINDS = (PF, VF)
+
+# The keys of a load's metadata (the bitstream metadata standard's names)
+# and the columns that keep them.
+LOADED_METADATA = {
+    'bs_uuid': 'loaded_bs_uuid',
+    'function_uuid': 'loaded_function_uuid',
+    'function_name': 'loaded_function_name',
+    'driver': 'loaded_driver',
+    'driver_ver': 'loaded_driver_ver',
+    'driver_path': 'loaded_driver_path',
+}
+
 # Deployable.state
 READY = 'ready'
 PROGRAMMING = 'programming'
@@ -66,7 +87,7 @@ class Base(orm.DeclarativeBase):
 
 
 class Deployable(Base):
-    """A board or a partial-reconfiguration region of one host."""
+    """A board, a PR region, or a PF or VF of what one of them holds."""
 
     __tablename__ = 'deployables'
     __table_args__ = (
@@ -79,8 +100,8 @@ class Deployable(Base):
         sa.Integer, primary_key=True, autoincrement=True)
     uuid: orm.Mapped[str] = orm.mapped_column(
         sa.String(36), nullable=False, unique=True)
-    # A region points at its board. The agent reports both; sync_inventory
-    # writes parents first and deletes children first.
+    # A region points at its board, a PF at the board or region whose load
+    # made it, a VF at its PF. Children are deleted before their parents.
     parent_uuid: orm.Mapped[str | None] = orm.mapped_column(
         sa.String(36), sa.ForeignKey('deployables.uuid'), nullable=True)
     host: orm.Mapped[str] = orm.mapped_column(sa.String(255), nullable=False)
@@ -97,6 +118,28 @@ class Deployable(Base):
         sa.String(36))
     loaded_at: orm.Mapped[datetime.datetime | None] = orm.mapped_column(
         sa.DateTime)
+    # What the hardware says it holds: for a board the shell's interface
+    # UUID (a PR bitstream's shell_id must match it), for a region the
+    # function's. Reported by the agent, so it is known even when no Glance
+    # image is.
+    loaded_bs_uuid: orm.Mapped[str | None] = orm.mapped_column(
+        sa.String(36))
+    # The metadata of loaded_bitstream, kept at load time so that reads
+    # need no image service; None whenever loaded_bitstream is.
+    loaded_function_uuid: orm.Mapped[str | None] = orm.mapped_column(
+        sa.String(36))
+    loaded_function_name: orm.Mapped[str | None] = orm.mapped_column(
+        sa.String(255))
+    loaded_driver: orm.Mapped[str | None] = orm.mapped_column(
+        sa.String(255))
+    loaded_driver_ver: orm.Mapped[str | None] = orm.mapped_column(
+        sa.String(64))
+    loaded_driver_path: orm.Mapped[str | None] = orm.mapped_column(
+        sa.String(1024))
+    # A PF or VF, as the bitstream's topology describes it.
+    pci_offset: orm.Mapped[str | None] = orm.mapped_column(sa.String(16))
+    capability: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    kpi: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
     state: orm.Mapped[str] = orm.mapped_column(
         sa.String(16), nullable=False, default=READY, server_default=READY)
     # The request that holds the deployable while it is PROGRAMMING.

@@ -9,8 +9,10 @@ caller may not see is ``BitstreamNotFound``, exactly like a missing one.
 from __future__ import annotations
 
 import abc
+from collections.abc import Sequence
 import dataclasses
 from typing import Any
+from typing import Protocol
 
 from oslo_context import context as o_context
 
@@ -43,6 +45,12 @@ class Bitstream:
         return data
 
 
+class Hasher(Protocol):
+    """What download() feeds the data to: any ``hashlib`` object."""
+
+    def update(self, data: bytes, /) -> None: ...
+
+
 class ImageService(abc.ABC):
 
     @abc.abstractmethod
@@ -65,12 +73,15 @@ class ImageService(abc.ABC):
 
     @abc.abstractmethod
     def download(self, ctxt: o_context.RequestContext, uuid: str,
-                 dest_path: str) -> int:
+                 dest_path: str, hashers: Sequence[Hasher] = ()) -> int:
         """Stream the image data into ``dest_path``; return its size.
 
-        Never holds the whole image in memory. Raises BitstreamNotFound,
-        BitstreamInvalid (no data, or data that cannot be read) or
-        ImageServiceUnavailable.
+        Never holds the whole image in memory. Every chunk also goes to each
+        of ``hashers`` as it streams, so that a caller can check the data
+        without reading the file again; a caller that passes hashers checks
+        the digests itself, and the store then skips its own check so the
+        data is hashed once. Raises BitstreamNotFound, BitstreamInvalid (no
+        data, or data that cannot be read) or ImageServiceUnavailable.
         """
 
 

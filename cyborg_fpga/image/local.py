@@ -13,7 +13,7 @@ import datetime
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, BinaryIO, IO
 
 from oslo_config import cfg
@@ -186,25 +186,28 @@ class LocalImageService(base.ImageService):
         return [_to_bitstream(m) for m in found[:limit]]
 
     def download(self, ctxt: o_context.RequestContext, uuid: str,
-                 dest_path: str) -> int:
+                 dest_path: str,
+                 hashers: Sequence[base.Hasher] = ()) -> int:
         metadata = self._visible_metadata(ctxt, uuid)
         if metadata.get('status') != 'active':
             raise exception.BitstreamInvalid(
                 uuid=uuid, reason='the image has no data'
                 if metadata.get('status') == 'queued'
                 else 'the image is %s, not active' % metadata.get('status'))
+        # A caller with hashers checks the digests itself; the store checks
+        # only for callers without, so the data is hashed once either way.
         algo = metadata.get('os_hash_algo')
-        hashers = [hashlib.new(algo)] if algo else []
+        own = [hashlib.new(algo)] if algo and not hashers else []
         try:
             src = open(_paths(self._path, uuid)[0], 'rb')
         except FileNotFoundError as e:
             raise exception.BitstreamInvalid(
                 uuid=uuid, reason='the image has no data') from e
         with src, fileutils.atomic_file(os.path.abspath(dest_path)) as dest:
-            size = _copy(_read_chunks(src, self._chunk_size), dest, hashers)
+            size = _copy(_read_chunks(src, self._chunk_size), dest,
+                         [*own, *hashers])
             # Checked before the rename: a corrupt copy never lands.
-            if hashers and hashers[0].hexdigest() != metadata.get(
-                    'os_hash_value'):
+            if own and own[0].hexdigest() != metadata.get('os_hash_value'):
                 raise exception.BitstreamInvalid(
                     uuid=uuid, reason='the data does not match its hash')
         return size

@@ -1,4 +1,4 @@
-"""/deployables: the boards and PR regions of every host."""
+"""/deployables: boards, PR regions, and the PFs and VFs of their loads."""
 
 from __future__ import annotations
 
@@ -40,7 +40,8 @@ def list_deployables(request: webob.Request, ctxt: Any,
 def show(request: webob.Request, ctxt: Any, app: state.AppState,
          uuid: str) -> dict[str, Any]:
     validation.query(request, schemas.SHOW_QUERY)
-    row = app.db.get_deployable(uuid)
+    # The whole tree below in one read, a query per level.
+    row, below = app.db.get_tree(uuid)
     view = views.deployable(row)
     view['parent'] = None
     if row.parent_uuid:
@@ -50,5 +51,5 @@ def show(request: webob.Request, ctxt: Any, app: state.AppState,
         except exception.DeployableNotFound:
             # Deleted since; the child still answers.
             pass
-    view['children'] = [views.child(c) for c in app.db.list_children(uuid)]
+    view['children'] = views.tree(below, row.uuid)
     return {'deployable': view}

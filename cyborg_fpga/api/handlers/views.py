@@ -6,6 +6,7 @@ never reaches users by accident and the API stays what api-ref documents.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 import datetime
 from typing import Any
 
@@ -35,6 +36,22 @@ def last_program(deployable: Any) -> dict[str, Any] | None:
     }
 
 
+def loaded_metadata(deployable: Any) -> dict[str, Any]:
+    """The metadata of what is loaded, under the standard's key names.
+
+    ``bs_uuid`` is what the hardware reports it holds; the others were
+    recorded from the bitstream's metadata when it was loaded.
+    """
+    return {
+        'bs_uuid': deployable.loaded_bs_uuid,
+        'function_uuid': deployable.loaded_function_uuid,
+        'function_name': deployable.loaded_function_name,
+        'driver': deployable.loaded_driver,
+        'driver_ver': deployable.loaded_driver_ver,
+        'driver_path': deployable.loaded_driver_path,
+    }
+
+
 def fpga(deployable: Any) -> dict[str, Any]:
     """GET /fpga/{uuid}: what is loaded now and how the last load went."""
     return {
@@ -45,6 +62,7 @@ def fpga(deployable: Any) -> dict[str, Any]:
         'state': deployable.state,
         'loaded_bitstream': deployable.loaded_bitstream,
         'loaded_at': iso(deployable.loaded_at),
+        'loaded_metadata': loaded_metadata(deployable),
         'last_program': last_program(deployable),
     }
 
@@ -58,6 +76,10 @@ def deployable(row: Any) -> dict[str, Any]:
         'address': row.address,
         'driver': row.driver,
         'region_type_uuid': row.region_type_uuid,
+        # Set for a PF or VF, from the loaded bitstream's topology.
+        'pci_offset': row.pci_offset,
+        'capability': row.capability,
+        'kpi': row.kpi,
         'created_at': iso(row.created_at),
         'updated_at': iso(row.updated_at),
     })
@@ -69,11 +91,34 @@ def summary(row: Any) -> dict[str, Any]:
     return {'uuid': row.uuid, 'name': row.name, 'kind': row.kind}
 
 
+def tree(rows: Iterable[Any], parent_uuid: str) -> list[dict[str, Any]]:
+    """The children of ``parent_uuid`` among ``rows``, each with its own.
+
+    ``rows`` is everything below the deployable shown (``get_tree``), so
+    a board shows its regions, their PFs and those PFs' VFs.
+    """
+    by_parent: dict[str | None, list[Any]] = {}
+    for row in rows:
+        by_parent.setdefault(row.parent_uuid, []).append(row)
+
+    def children(uuid: str) -> list[dict[str, Any]]:
+        # Each row appears once in ``rows``, so this ends.
+        return [dict(child(row), children=children(row.uuid))
+                for row in by_parent.get(uuid, [])]
+
+    return children(parent_uuid)
+
+
 def child(row: Any) -> dict[str, Any]:
-    # Children are usually PR regions: what each holds is the point.
+    # What each child holds is the point: a region's bitstream, a PF's
+    # place on the bus.
     view = summary(row)
     view.update({'state': row.state,
-                 'loaded_bitstream': row.loaded_bitstream})
+                 'loaded_bitstream': row.loaded_bitstream,
+                 'loaded_metadata': loaded_metadata(row),
+                 'pci_offset': row.pci_offset,
+                 'capability': row.capability,
+                 'kpi': row.kpi})
     return view
 
 

@@ -32,6 +32,8 @@ MARKER_SUFFIX = '.programming'
 @dataclasses.dataclass(frozen=True)
 class DeviceState:
     loaded_bitstream: str | None = None
+    # The bitstream's own bs-uuid: for a board, the shell interface UUID.
+    loaded_bs_uuid: str | None = None
     # Of the bytes programmed, so that tests can tell the right file arrived.
     size: int | None = None
     sha256: str | None = None

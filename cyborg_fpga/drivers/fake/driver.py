@@ -38,6 +38,8 @@ class FakeDriver(base.FpgaDriver):
         # The deployables a load of each one disturbs: a board's regions, a
         # region's board.
         self._related: dict[str, frozenset[str]] = {}
+        # What each board runs before its first load here.
+        self._factory_shells = {b.uuid: b.shell_id for b in boards}
         for board in boards:
             self._add_board(board)
         self._store = devices.DeviceStore(conf.fake_driver.state_dir)
@@ -64,8 +66,15 @@ class FakeDriver(base.FpgaDriver):
         ordered = sorted(self._reports.values(),
                          key=lambda r: r.kind != base.BOARD)
         return [dataclasses.replace(
-                    r, loaded_bitstream=self.loaded(r.uuid))
+                    r, loaded_bitstream=self.loaded(r.uuid),
+                    loaded_bs_uuid=self._loaded_bs_uuid(r.uuid))
                 for r in ordered]
+
+    def _loaded_bs_uuid(self, deployable_uuid: str) -> str | None:
+        if not os.path.exists(self._store.state_path(deployable_uuid)):
+            # Never loaded here: the board still runs its factory shell.
+            return self._factory_shells.get(deployable_uuid)
+        return self._store.read(deployable_uuid).loaded_bs_uuid
 
     def loaded(self, deployable_uuid: str) -> str | None:
         return self.device_state(deployable_uuid).loaded_bitstream
@@ -102,8 +111,9 @@ class FakeDriver(base.FpgaDriver):
                              f'{fault.reason}'))
                     raise fault.error()
                 self._store.write(deployable_uuid, devices.DeviceState(
-                    loaded_bitstream=bitstream.uuid, size=size,
-                    sha256=sha256, loaded_at=devices.now()))
+                    loaded_bitstream=bitstream.uuid,
+                    loaded_bs_uuid=bitstream.properties.get('bs-uuid'),
+                    size=size, sha256=sha256, loaded_at=devices.now()))
             finally:
                 self._store.clear_programming(deployable_uuid)
 

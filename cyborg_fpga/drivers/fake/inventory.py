@@ -4,8 +4,12 @@ The file looks like::
 
     {"boards": [{"uuid": "...", "name": "u250-0", "vendor": "Xilinx",
                  "board": "U250", "address": "0000:3b:00.0",
+                 "shell_id": "...",
                  "regions": [{"uuid": "...", "name": "region0",
                               "region_type_uuid": "..."}]}]}
+
+``shell_id`` is optional: the interface UUID of the shell the board runs
+before any load, as a card comes from its vendor with a shell flashed.
 
 A mistake in it is reported with the board and key it concerns, since the
 file is written by hand.
@@ -22,7 +26,7 @@ import uuid as uuidlib
 
 BOARD_KEYS = ('uuid', 'name', 'vendor', 'board', 'address')
 REGION_KEYS = ('uuid', 'name', 'region_type_uuid')
-UUID_KEYS = ('uuid', 'region_type_uuid')
+UUID_KEYS = ('uuid', 'region_type_uuid', 'shell_id')
 
 
 class InventoryError(ValueError):
@@ -48,6 +52,7 @@ class Board:
     board: str
     address: str
     regions: tuple[Region, ...] = ()
+    shell_id: str | None = None
 
     def region_address(self, region: Region) -> str:
         # A PR region has no PCI address of its own; name it within its board.
@@ -93,8 +98,11 @@ def _error(source: str, where: str, problem: str) -> InventoryError:
 
 def _parse_board(item: Any, where: str, fail: _Fail) -> Board:
     where = _name_place(item, where, fail)
-    _check_keys(item, BOARD_KEYS, BOARD_KEYS + ('regions',), where, fail)
+    _check_keys(item, BOARD_KEYS, BOARD_KEYS + ('regions', 'shell_id'),
+                where, fail)
     _check_strings(item, BOARD_KEYS, where, fail)
+    if 'shell_id' in item:
+        _check_strings(item, ('shell_id',), where, fail)
     regions = item.get('regions', [])
     if not isinstance(regions, list):
         raise fail(where, 'key "regions" must be a list')
@@ -112,7 +120,8 @@ def _parse_board(item: Any, where: str, fail: _Fail) -> Board:
             raise fail(where, f'two regions are named {name!r}; region '
                               'names make their addresses, so they must '
                               'differ')
-    return Board(regions=tuple(parsed), **{k: item[k] for k in BOARD_KEYS})
+    return Board(regions=tuple(parsed), shell_id=item.get('shell_id'),
+                 **{k: item[k] for k in BOARD_KEYS})
 
 
 def _name_place(item: Any, where: str, fail: _Fail) -> str:

@@ -32,9 +32,11 @@ class MariaDBProgrammingTest(base.DeploymentTestCase):
         self.project = self.new_project()
         self.member = 'alice:%s' % self.project
         self.data = uuid.uuid4().bytes * 2048
-        self.image = self.bitstream(self.project, self.data)
         self.host_a = self.deployment.hosts['host-a']
         self.host_b = self.deployment.hosts['host-b']
+        # A PR bitstream built for host-a's shell and region type.
+        self.image = self.bitstream(self.project, self.data,
+                                    properties=self.host_a.pr_properties())
 
     def assertError(self, response, status, code):
         self.assertEqual(status, response.status_code, response.text)
@@ -58,15 +60,17 @@ class MariaDBProgrammingTest(base.DeploymentTestCase):
         self.assertEqual(SUCCESS, response.content)
 
         board = self.host_b.board
-        response = self.program(board, self.image, self.member, form=False)
+        shell = self.bitstream(self.project, self.data,
+                               properties=self.host_b.shell_properties())
+        response = self.program(board, shell, self.member, form=False)
         self.assertEqual(200, response.status_code, response.text)
         self.assertEqual(SUCCESS, response.content)
 
-        for host, deployable in ((self.host_a, region),
-                                 (self.host_b, board)):
+        for host, deployable, image in ((self.host_a, region, self.image),
+                                        (self.host_b, board, shell)):
             row, device = self.assertDatabaseAgreesWithDevice(host,
                                                               deployable)
-            self.assertEqual(('ready', self.image, 0),
+            self.assertEqual(('ready', image, 0),
                              (row.state, row.loaded_bitstream, row.last_code))
             # The very bytes stored in Glance reached the device.
             self.assertEqual(self.sha256(self.data), device.sha256)
@@ -131,8 +135,9 @@ class MariaDBProgrammingTest(base.DeploymentTestCase):
         self.assertError(response, 404, 'fpga.deployable_not_found')
 
     def test_image_that_is_no_bitstream(self):
-        untagged = self.bitstream(self.project, tags=())
-        empty = self.bitstream(self.project, data=None)
+        fits = self.host_a.pr_properties
+        untagged = self.bitstream(self.project, tags=(), properties=fits())
+        empty = self.bitstream(self.project, data=None, properties=fits())
         for image in (untagged, empty):
             response = self.program(self.host_a.regions[0], image,
                                     self.member)
@@ -140,9 +145,12 @@ class MariaDBProgrammingTest(base.DeploymentTestCase):
 
     def test_driver_failure_names_the_cause_and_keeps_the_device(self):
         region = self.host_b.regions[0]
-        self.assertEqual(200, self.program(region, self.image,
+        first = self.bitstream(self.project, self.data,
+                               properties=self.host_b.pr_properties())
+        self.assertEqual(200, self.program(region, first,
                                            self.member).status_code)
-        other = self.bitstream(self.project, b'other' * 100)
+        other = self.bitstream(self.project, b'other' * 100,
+                               properties=self.host_b.pr_properties())
         self.host_b.set_fault(region, 'error', reason='xclbin rejected: '
                                                       'card not ready')
         self.addCleanup(self.host_b.clear_faults)
@@ -150,7 +158,7 @@ class MariaDBProgrammingTest(base.DeploymentTestCase):
         body = self.assertError(response, 502, 'fpga.program_failed')
         self.assertIn('xclbin rejected: card not ready', body['error'])
         row, device = self.assertDatabaseAgreesWithDevice(self.host_b, region)
-        self.assertEqual(('ready', self.image, 1, 'fpga.program_failed'),
+        self.assertEqual(('ready', first, 1, 'fpga.program_failed'),
                          (row.state, row.loaded_bitstream, row.last_code,
                           row.last_error_code))
         history = self.deployment.db.list_history(region)
@@ -161,7 +169,9 @@ class MariaDBProgrammingTest(base.DeploymentTestCase):
         region = self.host_b.regions[1]
         self.host_b.set_fault(region, 'partial', reason='PCIe link lost')
         self.addCleanup(self.host_b.clear_faults)
-        response = self.program(region, self.image, self.member)
+        image = self.bitstream(self.project, self.data,
+                               properties=self.host_b.pr_properties())
+        response = self.program(region, image, self.member)
         body = self.assertError(response, 502, 'fpga.program_failed')
         self.assertIn('PCIe link lost', body['error'])
         row, device = self.assertDatabaseAgreesWithDevice(self.host_b, region)
@@ -170,6 +180,8 @@ class MariaDBProgrammingTest(base.DeploymentTestCase):
 
     def test_concurrent_requests_exactly_one_loads(self):
         board = self.host_a.board
+        shell = self.bitstream(self.project, self.data,
+                               properties=self.host_a.shell_properties())
         # Long enough that every request arrives while the first one runs.
         self.host_a.set_fault(board, 'delay', seconds=3)
         self.addCleanup(self.host_a.clear_faults)
@@ -177,7 +189,7 @@ class MariaDBProgrammingTest(base.DeploymentTestCase):
 
         def attempt(_):
             start.wait()
-            return self.program(board, self.image, self.member)
+            return self.program(board, shell, self.member)
 
         with futures.ThreadPoolExecutor(12) as pool:
             responses = list(pool.map(attempt, range(12)))
@@ -238,8 +250,9 @@ class MariaDBAgentDeathTest(base.DeploymentTestCase):
 
     def test_agent_dies_mid_load(self):
         project = self.new_project()
-        image = self.bitstream(project, b'x' * 8192)
         host = self.deployment.hosts['host-a']
+        image = self.bitstream(project, b'x' * 8192,
+                               properties=host.pr_properties())
         region = host.regions[0]
         host.set_fault(region, 'delay', seconds=30)
         self.addCleanup(host.clear_faults)

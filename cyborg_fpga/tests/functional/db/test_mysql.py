@@ -9,6 +9,8 @@ from cyborg_fpga.tests.unit.db import test_history
 from cyborg_fpga.tests.unit.db import test_inventory
 from cyborg_fpga.tests.unit.db import test_locking
 from cyborg_fpga.tests.unit.db import test_migration
+from cyborg_fpga.tests.unit.db import test_topology
+from cyborg_fpga.tests.unit.db import test_tree
 
 BACKEND = 'mysql'
 
@@ -51,4 +53,17 @@ class TestMigrationMySQL(test_migration.TestMigration):
 
 class TestModelsMatchMigrationsMySQL(
         test_migration.TestModelsMatchMigrations):
+    BACKEND = BACKEND
+
+
+class TestReleaseWithTopologyMySQL(
+        test_topology.TestReleaseWithTopology):
+    BACKEND = BACKEND
+
+
+class TestSyncLeavesTopologyMySQL(test_tree.TestSyncLeavesTopology):
+    BACKEND = BACKEND
+
+
+class TestGetTreeMySQL(test_tree.TestGetTree):
     BACKEND = BACKEND

@@ -9,6 +9,8 @@ from cyborg_fpga.tests.unit.db import test_history
 from cyborg_fpga.tests.unit.db import test_inventory
 from cyborg_fpga.tests.unit.db import test_locking
 from cyborg_fpga.tests.unit.db import test_migration
+from cyborg_fpga.tests.unit.db import test_topology
+from cyborg_fpga.tests.unit.db import test_tree
 
 BACKEND = 'postgresql'
 
@@ -51,4 +53,17 @@ class TestMigrationPostgreSQL(test_migration.TestMigration):
 
 class TestModelsMatchMigrationsPostgreSQL(
         test_migration.TestModelsMatchMigrations):
+    BACKEND = BACKEND
+
+
+class TestReleaseWithTopologyPostgreSQL(
+        test_topology.TestReleaseWithTopology):
+    BACKEND = BACKEND
+
+
+class TestSyncLeavesTopologyPostgreSQL(test_tree.TestSyncLeavesTopology):
+    BACKEND = BACKEND
+
+
+class TestGetTreePostgreSQL(test_tree.TestGetTree):
     BACKEND = BACKEND

@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
+from unittest import mock
 import uuid
 
 import fixtures
@@ -35,7 +37,7 @@ class RecordingConductor:
         self.reports.append((host, drivers, deployables))
 
 
-class AgentProgramTest(base.TestCase):
+class AgentTestBase(base.TestCase):
 
     def setUp(self):
         super().setUp()
@@ -58,30 +60,62 @@ class AgentProgramTest(base.TestCase):
                                group='fake_driver')
         self.image = local.add_bitstream(self.conf, DATA, name='bs',
                                          properties={'vendor': 'Xilinx'})
-        drivers = loader.load_drivers(self.conf)
+        self.drivers = loader.load_drivers(self.conf)
         self.conductor = RecordingConductor()
-        self.reporter = inventory.InventoryReporter(self.conf, drivers,
+        self.reporter = inventory.InventoryReporter(self.conf, self.drivers,
                                                     self.conductor)
         from cyborg_fpga.image import base as image_base
-        self.agent = manager.AgentManager(self.conf, drivers,
-                                          image_base.load(self.conf),
-                                          self.reporter)
+        self.store = image_base.load(self.conf)
+        # Counts downloads; the data still comes from the real store.
+        self.download = mock.patch.object(
+            self.store, 'download', wraps=self.store.download).start()
+        self.addCleanup(mock.patch.stopall)
+        self.agent = self.make_agent()
         self.ctxt = context.from_noauth_token('alice:p1')
         self.devices = devices.DeviceStore(
             os.path.join(state, 'fake-devices'))
 
-    def program(self, deployable=REGION, image=None):
-        return self.agent.program_fpga_with_bitstream(
-            self.ctxt, deployable, image or self.image)
+    def make_agent(self):
+        return manager.AgentManager(self.conf, self.drivers, self.store,
+                                    self.reporter)
 
-    def test_success_loads_the_bytes_and_cleans_up(self):
+    def program(self, deployable=REGION, image=None, force=False):
+        return self.agent.program_fpga_with_bitstream(
+            self.ctxt, deployable, image or self.image, force=force)
+
+    def state_file(self, deployable=REGION):
+        with open(self.devices.state_path(deployable), 'rb') as f:
+            return f.read()
+
+    def edit_metadata(self, image, **changes):
+        path = os.path.join(self.conf.local_store.path, image + '.json')
+        with open(path) as f:
+            metadata = json.load(f)
+        metadata.update(changes)
+        with open(path, 'w') as f:
+            json.dump(metadata, f)
+
+    def tamper(self, image):
+        """Change the stored data, keeping its size."""
+        path = os.path.join(self.conf.local_store.path, image + '.bit')
+        with open(path, 'r+b') as f:
+            f.write(b'\x00' * 16)
+
+
+
+class AgentProgramTest(AgentTestBase):
+
+    def test_success_loads_the_bytes_and_keeps_them_cached(self):
         answer = self.program()
         self.assertEqual({'code': 0, 'reason': None,
                           'loaded_bitstream': self.image,
-                          'state_known': True}, answer)
+                          'state_known': True, 'skipped': False}, answer)
         device = self.devices.read(REGION)
         self.assertEqual(hashlib.sha256(DATA).hexdigest(), device.sha256)
-        self.assertEqual([], os.listdir(self.conf.agent.work_dir))
+        # Nothing but the one verified copy, named by its sha512.
+        self.assertEqual(['sha512-' + hashlib.sha512(DATA).hexdigest()],
+                         os.listdir(self.conf.agent.cache_dir))
+        self.assertEqual(['cache'], os.listdir(self.conf.agent.work_dir))
 
     def test_unknown_deployable_is_code_2(self):
         answer = self.program(deployable=str(uuid.uuid4()))
@@ -93,7 +127,7 @@ class AgentProgramTest(base.TestCase):
         answer = self.program(image=str(uuid.uuid4()))
         self.assertEqual(3, answer['code'])
         self.assertEqual(self.image, answer['loaded_bitstream'])
-        self.assertEqual([], os.listdir(self.conf.agent.work_dir))
+        self.assertEqual(1, len(os.listdir(self.conf.agent.cache_dir)))
 
     def test_bitstream_without_data_is_code_3(self):
         queued = local.add_bitstream(self.conf, None, name='queued',
@@ -105,7 +139,8 @@ class AgentProgramTest(base.TestCase):
         with open(self.faults_file, 'w') as f:
             json.dump({REGION: {'fault': 'partial',
                                 'reason': 'PCIe link lost'}}, f)
-        answer = self.program()
+        # Forced: the device already holds it, which would skip the load.
+        answer = self.program(force=True)
         self.assertEqual((1, 'PCIe link lost', None, True),
                          (answer['code'], answer['reason'],
                           answer['loaded_bitstream'], answer['state_known']))
@@ -117,3 +152,209 @@ class AgentProgramTest(base.TestCase):
         self.assertEqual({BOARD: None, REGION: BOARD},
                          {d['uuid']: d['parent_uuid'] for d in deployables})
         self.assertEqual({'fake'}, {d['driver'] for d in deployables})
+
+    def test_rpc_api_version_is_1_1(self):
+        self.assertEqual('1.1', manager.AgentManager.target.version)
+
+
+class SkipAndForceTest(AgentTestBase):
+
+    def test_already_loaded_is_skipped_without_download(self):
+        self.program()
+        before = self.state_file()
+        answer = self.program()
+        self.assertEqual({'code': 0, 'reason': None,
+                          'loaded_bitstream': self.image,
+                          'state_known': True, 'skipped': True}, answer)
+        self.assertEqual(1, self.download.call_count)
+        self.assertEqual(before, self.state_file())
+
+    def test_force_loads_again_from_the_cache(self):
+        self.program()
+        first = self.devices.read(REGION).loaded_at
+        answer = self.program(force=True)
+        self.assertEqual((0, False), (answer['code'], answer['skipped']))
+        self.assertNotEqual(first, self.devices.read(REGION).loaded_at)
+        self.assertEqual(1, self.download.call_count)
+
+    def test_driver_that_cannot_tell_does_not_prevent_the_load(self):
+        driver = self.drivers['fake']
+        self.reporter.collect()
+        with mock.patch.object(driver, 'loaded',
+                               side_effect=[RuntimeError('sysfs gone'),
+                                            self.image]):
+            answer = self.program()
+        self.assertEqual((0, False), (answer['code'], answer['skipped']))
+        self.assertEqual(1, self.download.call_count)
+
+
+class IntegrityTest(AgentTestBase):
+
+    def test_tampered_data_is_code_3_and_device_untouched(self):
+        self.program()
+        before = self.state_file()
+        other = local.add_bitstream(self.conf, b'\x11' * 5000, name='other',
+                                    properties={})
+        self.tamper(other)
+        answer = self.program(image=other)
+        self.assertEqual((3, self.image), (answer['code'],
+                                           answer['loaded_bitstream']))
+        self.assertIn('is corrupt', answer['reason'])
+        self.assertIn('sha512', answer['reason'])
+        self.assertIn('os_hash_value', answer['reason'])
+        self.assertEqual(before, self.state_file())
+        # Only the first bitstream is cached; nothing half-written is left.
+        self.assertEqual(1, len(os.listdir(self.conf.agent.cache_dir)))
+
+    def test_hashes_are_shortened_in_the_reason(self):
+        self.tamper(self.image)
+        reason = self.program()['reason']
+        expected = hashlib.sha512(DATA).hexdigest()
+        self.assertIn(expected[:16] + '...', reason)
+        self.assertNotIn(expected, reason)
+
+    def test_md5_checksum_is_used_without_multihash(self):
+        self.edit_metadata(self.image, os_hash_algo=None, os_hash_value=None)
+        self.assertEqual(0, self.program()['code'])
+        # Keyed by image and checksum: MD5 alone does not name content.
+        self.assertEqual(
+            ['%s-md5-%s' % (self.image, hashlib.md5(DATA).hexdigest())],
+            os.listdir(self.conf.agent.cache_dir))
+        self.tamper(self.image)
+        answer = self.program(force=True)
+        # Still cached from the first load: the store is not read again.
+        self.assertEqual(0, answer['code'])
+        other = local.add_bitstream(self.conf, DATA, name='b', properties={})
+        self.edit_metadata(other, os_hash_algo=None, os_hash_value=None)
+        self.tamper(other)
+        answer = self.program(image=other)
+        self.assertEqual(3, answer['code'])
+        self.assertIn('md5', answer['reason'])
+        self.assertIn('checksum', answer['reason'])
+
+    def test_image_without_any_hash_is_refused(self):
+        self.edit_metadata(self.image, os_hash_algo=None, os_hash_value=None,
+                           checksum=None)
+        answer = self.program()
+        self.assertEqual(3, answer['code'])
+        self.assertIn('cannot be verified', answer['reason'])
+        self.assertEqual(0, self.download.call_count)
+
+    def test_unknown_hash_algorithm_is_refused(self):
+        self.edit_metadata(self.image, os_hash_algo='whirlpool-9000')
+        answer = self.program()
+        self.assertEqual(3, answer['code'])
+        self.assertIn('whirlpool-9000', answer['reason'])
+        self.assertIsNone(self.devices.read(REGION).loaded_bitstream)
+
+
+class CacheTest(AgentTestBase):
+
+    def cached(self):
+        return sorted(os.listdir(self.conf.agent.cache_dir))
+
+    def test_damaged_cache_file_is_downloaded_again(self):
+        self.program()
+        [name] = self.cached()
+        with open(os.path.join(self.conf.agent.cache_dir, name), 'r+b') as f:
+            f.truncate(10)
+        self.assertEqual(0, self.program(force=True)['code'])
+        self.assertEqual(2, self.download.call_count)
+        self.assertEqual(hashlib.sha256(DATA).hexdigest(),
+                         self.devices.read(REGION).sha256)
+
+    def test_cache_survives_a_restart(self):
+        self.program()
+        self.agent = self.make_agent()
+        self.assertEqual(0, self.program(force=True)['code'])
+        self.assertEqual(1, self.download.call_count)
+
+    def test_zero_max_bytes_keeps_nothing(self):
+        self.conf.set_override('cache_max_bytes', 0, group='agent')
+        self.agent = self.make_agent()
+        self.assertEqual(0, self.program()['code'])
+        self.assertEqual([], self.cached())
+        self.program(force=True)
+        self.assertEqual(2, self.download.call_count)
+
+    def test_full_disk_is_code_1(self):
+        with mock.patch.object(self.store, 'download',
+                               side_effect=OSError(28, 'No space left')):
+            answer = self.program()
+        self.assertEqual(1, answer['code'])
+        self.assertIn('No space left', answer['reason'])
+        self.assertEqual([], self.cached())
+
+
+INSTALLER = """#!/bin/sh
+echo "$* $CYBORG_FPGA_DRIVER $CYBORG_FPGA_DRIVER_VER" > %(marker)s
+"""
+FAILING_INSTALLER = """#!/bin/sh
+echo 'modprobe: FATAL: Module xdma not found' >&2
+exit 3
+"""
+
+
+class DriverPackageTest(AgentTestBase):
+
+    def setUp(self):
+        super().setUp()
+        self.allowed = self.useFixture(fixtures.TempDir()).path
+        self.marker = os.path.join(self.allowed, 'installed')
+        self.conf.set_override('allowed_driver_paths', [self.allowed],
+                               group='agent')
+        self.conf.set_override('trusted_driver_projects', ['admin-project'],
+                               group='agent')
+
+    def installer(self, text=INSTALLER):
+        path = os.path.join(self.allowed, 'install.sh')
+        with open(path, 'w') as f:
+            f.write(text % {'marker': self.marker} if '%(' in text else text)
+        os.chmod(path, stat.S_IRWXU | stat.S_IRGRP | stat.S_IXGRP)
+        return path
+
+    def packaged(self, owner, path):
+        return local.add_bitstream(
+            self.conf, DATA, name='with-driver', owner=owner,
+            properties={'driver': 'xdma', 'driver_ver': '2.1',
+                        'driver_path': path})
+
+    def test_trusted_package_runs_after_the_load(self):
+        image = self.packaged('admin-project', self.installer())
+        answer = self.program(image=image)
+        self.assertEqual((0, image), (answer['code'],
+                                      answer['loaded_bitstream']))
+        with open(self.marker) as f:
+            self.assertEqual('install %s %s xdma 2.1\n' % (REGION, image),
+                             f.read())
+
+    def test_untrusted_owner_is_refused_before_download(self):
+        image = self.packaged('p1', self.installer())
+        answer = self.program(image=image)
+        self.assertEqual(3, answer['code'])
+        self.assertIn('trusted_driver_projects', answer['reason'])
+        self.assertEqual(0, self.download.call_count)
+        self.assertFalse(os.path.exists(self.marker))
+        self.assertIsNone(self.devices.read(REGION).loaded_bitstream)
+
+    def test_path_outside_allowed_folders_is_refused(self):
+        image = self.packaged('admin-project', '/bin/true')
+        answer = self.program(image=image)
+        self.assertEqual(3, answer['code'])
+        self.assertIn('allowed_driver_paths', answer['reason'])
+        self.assertEqual(0, self.download.call_count)
+
+    def test_failing_installer_is_code_1_with_the_new_bitstream(self):
+        image = self.packaged('admin-project',
+                              self.installer(FAILING_INSTALLER))
+        answer = self.program(image=image)
+        self.assertEqual((1, image), (answer['code'],
+                                      answer['loaded_bitstream']))
+        self.assertIn('was loaded onto %s' % REGION, answer['reason'])
+        self.assertIn('Module xdma not found', answer['reason'])
+
+    def test_no_driver_property_needs_no_package(self):
+        image = local.add_bitstream(
+            self.conf, DATA, name='plain', owner='p1',
+            properties={'driver': '', 'driver_path': '/nowhere'})
+        self.assertEqual(0, self.program(image=image)['code'])

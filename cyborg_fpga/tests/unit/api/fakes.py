@@ -7,6 +7,7 @@ real enforcer, as the real conductor does.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 import dataclasses
 import datetime
 from typing import Any
@@ -18,8 +19,11 @@ from cyborg_fpga import policy
 DEPLOYABLE_FIELDS = (
     'uuid', 'parent_uuid', 'host', 'kind', 'name', 'vendor', 'board',
     'address', 'driver', 'region_type_uuid', 'loaded_bitstream', 'loaded_at',
-    'state', 'last_code', 'last_error_code', 'last_reason', 'last_bitstream',
-    'last_program_at', 'created_at', 'updated_at')
+    'loaded_bs_uuid', 'loaded_function_uuid', 'loaded_function_name',
+    'loaded_driver', 'loaded_driver_ver', 'loaded_driver_path', 'pci_offset',
+    'capability', 'kpi', 'state', 'last_code', 'last_error_code',
+    'last_reason', 'last_bitstream', 'last_program_at', 'created_at',
+    'updated_at')
 
 NOW = datetime.datetime(2024, 5, 1, 12, 0, 0)
 
@@ -94,6 +98,15 @@ class FakeDB:
     def list_children(self, uuid: str) -> list[Row]:
         return [r for r in self.deployables.values() if r.parent_uuid == uuid]
 
+    def get_tree(self, uuid: str) -> tuple[Row, list[Row]]:
+        root = self.get_deployable(uuid)
+        below: list[Row] = []
+        level = self.list_children(uuid)
+        while level:
+            below.extend(level)
+            level = [c for r in level for c in self.list_children(r.uuid)]
+        return root, below
+
     def list_history(self, deployable_uuid: str, limit: int = 50) -> list[Row]:
         self.calls.append(('list_history', {'limit': limit}))
         return self.histories.get(deployable_uuid, [])[:limit]
@@ -112,21 +125,24 @@ class FakeImageService(image_base.ImageService):
         self.calls.append((ctxt, filters, limit))
         return self.images[:limit]
 
-    def download(self, ctxt: Any, uuid: str, dest_path: str) -> int:
+    def download(self, ctxt: Any, uuid: str, dest_path: str,
+                 hashers: Sequence[Any] = ()) -> int:
         raise NotImplementedError
 
 
 class FakeConductor:
-    """Checks fpga:program like the conductor, then raises ``error`` if set."""
+    """Checks the policy like the conductor, then raises ``error`` if set."""
 
     def __init__(self, enforcer: Any) -> None:
         self.enforcer = enforcer
         self.error: BaseException | None = None
-        self.calls: list[tuple[Any, str, str]] = []
+        self.calls: list[tuple[Any, str, str, bool]] = []
 
-    def program(self, ctxt: Any, deployable_uuid: str,
-                bitstream_uuid: str) -> None:
+    def program(self, ctxt: Any, deployable_uuid: str, bitstream_uuid: str,
+                force: bool = False) -> None:
         policy.authorize(self.enforcer, 'fpga:program', ctxt)
-        self.calls.append((ctxt, deployable_uuid, bitstream_uuid))
+        if force:
+            policy.authorize(self.enforcer, 'fpga:program:force', ctxt)
+        self.calls.append((ctxt, deployable_uuid, bitstream_uuid, force))
         if self.error is not None:
             raise self.error

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from cyborg_fpga import exception
 from cyborg_fpga.tests.unit.api import base
@@ -17,9 +18,9 @@ class TestProgram(base.ApiTestCase):
         self.assertEqual(200, response.status_int)
         self.assertEqual(SUCCESS, response.body)
         self.assertEqual('application/json', response.content_type)
-        ctxt, deployable, bitstream = self.conductor.calls[0]
-        self.assertEqual((base.DEPLOYABLE, base.BITSTREAM),
-                         (deployable, bitstream))
+        ctxt, deployable, bitstream, force = self.conductor.calls[0]
+        self.assertEqual((base.DEPLOYABLE, base.BITSTREAM, False),
+                         (deployable, bitstream, force))
         self.assertEqual(('alice', 'p1'), (ctxt.user_id, ctxt.project_id))
 
     def test_form_body_as_in_the_spec_sample(self) -> None:
@@ -35,7 +36,7 @@ class TestProgram(base.ApiTestCase):
     def test_uuids_are_passed_in_lower_case(self) -> None:
         self.program(bitstream=base.BITSTREAM.upper(),
                      deployable=base.DEPLOYABLE.upper())
-        self.assertEqual((base.DEPLOYABLE, base.BITSTREAM),
+        self.assertEqual((base.DEPLOYABLE, base.BITSTREAM, False),
                          self.conductor.calls[0][1:])
 
     def test_request_id_is_echoed(self) -> None:
@@ -124,10 +125,10 @@ class TestProgramBody(base.ApiTestCase):
         self.assertInvalid(self.program(json_body=None, form={}))
 
     def test_unknown_field_is_refused(self) -> None:
-        body = {'glance_bitstream_uuid': base.BITSTREAM, 'force': True}
+        body = {'glance_bitstream_uuid': base.BITSTREAM, 'forced': True}
         data = self.assertInvalid(self.program(json_body=body))
-        self.assertIn('force', data['error'])
-        form = {'glance_bitstream_uuid': base.BITSTREAM, 'force': 'yes'}
+        self.assertIn('forced', data['error'])
+        form = {'glance_bitstream_uuid': base.BITSTREAM, 'forced': '1'}
         self.assertInvalid(self.program(json_body=None, form=form))
 
     def test_repeated_form_field(self) -> None:
@@ -192,3 +193,59 @@ class TestProgramBody(base.ApiTestCase):
         response = self.program(json_body=None, body=body,
                                 content_type='application/json')
         self.assertEqual(200, response.status_int)
+
+
+class TestForce(base.ApiTestCase):
+    """``force``: a JSON boolean, or a form's true/false/1/0."""
+
+    def forced(self, token: str = base.ADMIN, **kwargs: Any) -> bool:
+        response = self.program(token=token, **kwargs)
+        self.assertEqual(200, response.status_int, response.body)
+        self.assertEqual(SUCCESS, response.body)
+        return self.conductor.calls[-1][3]
+
+    def test_json(self) -> None:
+        for value in (True, False):
+            body = {'glance_bitstream_uuid': base.BITSTREAM, 'force': value}
+            self.assertIs(value, self.forced(json_body=body))
+
+    def test_form(self) -> None:
+        for text, value in (('true', True), ('1', True), ('false', False),
+                            ('0', False)):
+            form = {'glance_bitstream_uuid': base.BITSTREAM, 'force': text}
+            self.assertIs(value, self.forced(json_body=None, form=form))
+
+    def test_absent_is_false(self) -> None:
+        self.assertIs(False, self.forced())
+        form = {'glance_bitstream_uuid': base.BITSTREAM}
+        self.assertIs(False, self.forced(json_body=None, form=form))
+
+    def test_not_a_boolean(self) -> None:
+        values: tuple[object, ...] = ('true', 1, 0, None, 'yes', [])
+        for value in values:
+            body = {'glance_bitstream_uuid': base.BITSTREAM, 'force': value}
+            data = self.assertError(self.program(json_body=body), 400,
+                                    'fpga.invalid_request')
+            self.assertIn('force must be true or false', data['error'])
+        for text in ('yes', 'TRUE', '', 'on', '2'):
+            form = {'glance_bitstream_uuid': base.BITSTREAM, 'force': text}
+            data = self.assertError(
+                self.program(json_body=None, form=form), 400,
+                'fpga.invalid_request')
+            self.assertIn('force must be true, false, 1 or 0', data['error'])
+        self.assertEqual([], self.conductor.calls)
+
+    def test_member_may_not_force(self) -> None:
+        # The conductor enforces fpga:program:force, as the stub does.
+        body = {'glance_bitstream_uuid': base.BITSTREAM, 'force': True}
+        self.assertError(self.program(json_body=body), 422,
+                         'fpga.not_authorized')
+        self.assertEqual([], self.conductor.calls)
+        # Not forcing needs no more than fpga:program.
+        body['force'] = False
+        self.assertEqual(200, self.program(json_body=body).status_int)
+
+    def test_an_already_loaded_bitstream_answers_the_same(self) -> None:
+        # The conductor returns normally when the agent skipped the load.
+        body = {'glance_bitstream_uuid': base.BITSTREAM, 'force': False}
+        self.assertIs(False, self.forced(token=base.MEMBER, json_body=body))

@@ -1,18 +1,19 @@
-"""The GET routes: what is loaded, history, deployables, bitstreams."""
+"""The GET routes: what is loaded, history, deployables, versions."""
 
 from __future__ import annotations
 
 import datetime
-import json
 import urllib.parse
 
-from cyborg_fpga.image import base as image_base
 from cyborg_fpga.tests.unit.api import base
 from cyborg_fpga.tests.unit.api import fakes
 
 REGION = 'a0000000-0000-4000-8000-000000000001'
 PREVIOUS = 'b0000000-0000-4000-8000-000000000002'
 AT = datetime.datetime(2024, 5, 2, 8, 30, 0)
+NOTHING_LOADED = {'bs_uuid': None, 'function_uuid': None,
+                  'function_name': None, 'driver': None, 'driver_ver': None,
+                  'driver_path': None}
 
 
 class TestShowFpga(base.ApiTestCase):
@@ -23,7 +24,20 @@ class TestShowFpga(base.ApiTestCase):
         self.assertEqual({'deployable': {
             'uuid': base.DEPLOYABLE, 'host': 'host-1', 'kind': 'board',
             'name': 'fpga0', 'state': 'ready', 'loaded_bitstream': None,
-            'loaded_at': None, 'last_program': None}}, response.json)
+            'loaded_at': None, 'loaded_metadata': NOTHING_LOADED,
+            'last_program': None}}, response.json)
+
+    def test_loaded_metadata(self) -> None:
+        self.db.add(fakes.deployable(
+            base.DEPLOYABLE, loaded_bitstream=PREVIOUS, loaded_at=AT,
+            loaded_bs_uuid='shell-uuid', loaded_function_uuid='fn-uuid',
+            loaded_function_name='nic-40', loaded_driver='SDX',
+            loaded_driver_ver='1.0', loaded_driver_path='/path/'))
+        body = self.call('GET', '/fpga/' + base.DEPLOYABLE).json
+        self.assertEqual({'bs_uuid': 'shell-uuid', 'function_uuid': 'fn-uuid',
+                          'function_name': 'nic-40', 'driver': 'SDX',
+                          'driver_ver': '1.0', 'driver_path': '/path/'},
+                         body['deployable']['loaded_metadata'])
 
     def test_after_a_failed_load(self) -> None:
         self.db.add(fakes.deployable(
@@ -117,7 +131,8 @@ class TestDeployables(base.ApiTestCase):
         self.assertEqual(
             {'uuid', 'parent_uuid', 'host', 'kind', 'name', 'vendor',
              'board', 'address', 'driver', 'region_type_uuid', 'state',
-             'loaded_bitstream', 'loaded_at', 'last_program', 'created_at',
+             'loaded_bitstream', 'loaded_at', 'loaded_metadata',
+             'pci_offset', 'capability', 'kpi', 'last_program', 'created_at',
              'updated_at'}, set(body['deployables'][0]))
 
     def test_filters_reach_the_database(self) -> None:
@@ -127,6 +142,21 @@ class TestDeployables(base.ApiTestCase):
         self.assertEqual([REGION], [d['uuid'] for d in body['deployables']])
         self.assertEqual(base.DEPLOYABLE,
                          self.db.calls[-1][1]['parent_uuid'])
+
+    def test_kind_filter_takes_every_kind(self) -> None:
+        pf = 'c0000000-0000-4000-8000-000000000003'
+        self.db.add(fakes.deployable(pf, parent_uuid=REGION, kind='pf',
+                                     name='pf_1', pci_offset='0'))
+        for kind, uuids in (('pf', [pf]), ('vf', []), ('region', [REGION]),
+                            ('board', [base.DEPLOYABLE])):
+            body = self.call('GET', '/deployables?kind=' + kind).json
+            self.assertEqual(uuids, [d['uuid'] for d in body['deployables']])
+        body = self.call('GET', '/deployables?kind=pf').json
+        self.assertEqual('0', body['deployables'][0]['pci_offset'])
+        data = self.assertError(self.call('GET', '/deployables?kind=fpga'),
+                                400, 'fpga.invalid_request')
+        self.assertIn('kind must be one of board, region, pf or vf',
+                      data['error'])
 
     def test_bad_filters(self) -> None:
         self.assertError(self.call('GET', '/deployables?parent_uuid=x'), 400,
@@ -181,10 +211,47 @@ class TestDeployables(base.ApiTestCase):
         self.assertIsNone(deployable['parent'])
         self.assertEqual([{'uuid': REGION, 'name': 'pr0', 'kind': 'region',
                            'state': 'ready',
-                           'loaded_bitstream': base.BITSTREAM}],
+                           'loaded_bitstream': base.BITSTREAM,
+                           'loaded_metadata': NOTHING_LOADED,
+                           'pci_offset': None, 'capability': None,
+                           'kpi': None, 'children': []}],
                          deployable['children'])
         self.assertEqual('2024-05-01T12:00:00+00:00',
                          deployable['created_at'])
+
+    def test_show_the_whole_tree(self) -> None:
+        # board -> region -> pf -> vf, each level nested in the one above.
+        pf = 'c0000000-0000-4000-8000-000000000003'
+        vf = 'd0000000-0000-4000-8000-000000000004'
+        self.db.add(fakes.deployable(
+            pf, parent_uuid=REGION, kind='pf', name='pf_1', pci_offset='0',
+            capability='crypto', kpi='40G'))
+        self.db.add(fakes.deployable(vf, parent_uuid=pf, kind='vf',
+                                     name='vf_1', pci_offset='1'))
+        self.db.add(fakes.deployable(
+            REGION, parent_uuid=base.DEPLOYABLE, kind='region', name='pr0',
+            loaded_bitstream=base.BITSTREAM, loaded_bs_uuid='fn-bs',
+            loaded_function_uuid='fn', loaded_function_name='nic-40'))
+        body = self.call('GET', '/deployables/' + base.DEPLOYABLE).json
+        (region,) = body['deployable']['children']
+        self.assertEqual({'bs_uuid': 'fn-bs', 'function_uuid': 'fn',
+                          'function_name': 'nic-40', 'driver': None,
+                          'driver_ver': None, 'driver_path': None},
+                         region['loaded_metadata'])
+        (pf_view,) = region['children']
+        self.assertEqual((pf, 'pf', 'pf_1', '0', 'crypto', '40G'),
+                         (pf_view['uuid'], pf_view['kind'], pf_view['name'],
+                          pf_view['pci_offset'], pf_view['capability'],
+                          pf_view['kpi']))
+        self.assertEqual([(vf, 'vf', '1', [])],
+                         [(c['uuid'], c['kind'], c['pci_offset'],
+                           c['children']) for c in pf_view['children']])
+        # From a PF: its parent, and its VFs below.
+        body = self.call('GET', '/deployables/' + pf).json['deployable']
+        self.assertEqual({'uuid': REGION, 'name': 'pr0', 'kind': 'region'},
+                         body['parent'])
+        self.assertEqual([vf], [c['uuid'] for c in body['children']])
+        self.assertEqual('crypto', body['capability'])
 
     def test_show_region_with_parent(self) -> None:
         body = self.call('GET', '/deployables/' + REGION).json
@@ -195,47 +262,6 @@ class TestDeployables(base.ApiTestCase):
     def test_show_unknown(self) -> None:
         self.assertError(self.call('GET', '/deployables/' + PREVIOUS), 404,
                          'fpga.deployable_not_found')
-
-
-class TestBitstreams(base.ApiTestCase):
-
-    def setUp(self) -> None:
-        super().setUp()
-        self.images.images = [image_base.Bitstream(
-            uuid=base.BITSTREAM, name='gzip', status='active', size=1024,
-            owner='p1', visibility='private', tags=('FPGA',),
-            properties={'vendor': 'xilinx', 'board': 'u250',
-                        'direct_url': 'rbd://secret',
-                        'os_glance_importing_to_stores': ''},
-            checksum='md5', os_hash_algo='sha512', os_hash_value='abc')]
-
-    def test_list(self) -> None:
-        response = self.call('GET', '/bitstreams')
-        self.assertEqual(200, response.status_int)
-        self.assertEqual({'bitstreams': [{
-            'uuid': base.BITSTREAM, 'name': 'gzip', 'status': 'active',
-            'size': 1024, 'owner': 'p1', 'visibility': 'private',
-            'tags': ['FPGA'],
-            'properties': {'vendor': 'xilinx', 'board': 'u250'},
-            'os_hash_algo': 'sha512', 'os_hash_value': 'abc'}]},
-            json.loads(response.body))
-
-    def test_filters_and_caller_identity_reach_the_image_service(self) -> None:
-        self.call('GET', '/bitstreams?vendor=xilinx&board=u250&name=gzip'
-                  '&limit=5')
-        ctxt, filters, limit = self.images.calls[-1]
-        self.assertEqual(('alice', 'p1'), (ctxt.user_id, ctxt.project_id))
-        self.assertEqual({'vendor': 'xilinx', 'board': 'u250',
-                          'name': 'gzip'}, filters)
-        self.assertEqual(5, limit)
-
-    def test_default_limit_is_max_limit(self) -> None:
-        self.call('GET', '/bitstreams')
-        self.assertEqual(({}, 1000), self.images.calls[-1][1:])
-
-    def test_unknown_filter(self) -> None:
-        self.assertError(self.call('GET', '/bitstreams?owner=p2'), 400,
-                         'fpga.invalid_request')
 
 
 class TestVersions(base.ApiTestCase):

@@ -22,17 +22,36 @@ from cyborg_fpga.tests import base
 from cyborg_fpga.tests.fixtures import database
 
 BOARD = str(uuid.uuid4())
+REGION = str(uuid.uuid4())
+REGION_TYPE = str(uuid.uuid4())
+SHELL = str(uuid.uuid4())
 IMAGE = str(uuid.uuid4())
+
+
+def shell_properties(**changes):
+    properties = {'bs-name': 'shell', 'bs-uuid': SHELL, 'vendor': 'Xilinx',
+                  'board': 'U250', 'version': '1', 'driver_ver': '1',
+                  'function_uuid': str(uuid.uuid4())}
+    properties.update(changes)
+    return {k: v for k, v in properties.items() if v is not None}
+
+
+def pr_properties(**changes):
+    return shell_properties(**dict({'bs-uuid': str(uuid.uuid4()),
+                                    'shell_id': SHELL,
+                                    'region_uuid': REGION_TYPE}, **changes))
 
 
 class StubImages:
     def __init__(self):
         self.images = {}
 
-    def add(self, uuid, tags=('FPGA',), status='active'):
+    def add(self, uuid, tags=('FPGA',), status='active', properties=None):
         self.images[uuid] = image_base.Bitstream(
             uuid=uuid, name='bs', status=status, size=10, owner='p1',
-            visibility='private', tags=tuple(tags), properties={})
+            visibility='private', tags=tuple(tags),
+            properties=shell_properties() if properties is None
+            else properties)
 
     def get(self, ctxt, uuid):
         try:
@@ -51,9 +70,12 @@ class StubAgents:
         self.release = threading.Event()
         self.release.set()
         self.entered = threading.Event()
+        self.forced = None
 
-    def program_fpga_with_bitstream(self, ctxt, host, deployable, bitstream):
+    def program_fpga_with_bitstream(self, ctxt, host, deployable, bitstream,
+                                    force=False):
         self.calls.append((host, deployable, bitstream))
+        self.forced = force
         self.entered.set()
         self.release.wait(10)
         if self.error is not None:
@@ -61,7 +83,8 @@ class StubAgents:
         return self.answer
 
 
-class ConductorProgramTest(base.TestCase):
+class ConductorTestCase(base.TestCase):
+    """A conductor on a real SQLite database with one board and region."""
 
     def setUp(self):
         super().setUp()
@@ -71,7 +94,11 @@ class ConductorProgramTest(base.TestCase):
             'uuid': BOARD, 'kind': 'board', 'name': 'u250', 'vendor': 'Xilinx',
             'board': 'U250', 'address': '0000:3b:00.0', 'parent_uuid': None,
             'region_type_uuid': None, 'loaded_bitstream': None,
-            'driver': 'fake'}])
+            'loaded_bs_uuid': SHELL, 'driver': 'fake'}, {
+            'uuid': REGION, 'kind': 'region', 'name': 'r0',
+            'vendor': 'Xilinx', 'board': 'U250', 'address': '0000:3b:00.0/r0',
+            'parent_uuid': BOARD, 'region_type_uuid': REGION_TYPE,
+            'loaded_bitstream': None, 'driver': 'fake'}])
         self.images = StubImages()
         self.images.add(IMAGE)
         self.agents = StubAgents()
@@ -81,6 +108,9 @@ class ConductorProgramTest(base.TestCase):
             policy.make_enforcer(conf))
         self.ctxt = context.from_noauth_token('alice:p1',
                                               request_id='req-1')
+
+
+class ConductorProgramTest(ConductorTestCase):
 
     def test_success_records_and_releases(self):
         self.conductor.program(self.ctxt, BOARD, IMAGE)
@@ -173,3 +203,68 @@ class ConductorProgramTest(base.TestCase):
         with mock.patch('oslo_utils.timeutils.utcnow', return_value=later):
             self.assertEqual([BOARD], self.conductor.sweep_stale_locks())
         self.assertEqual('error', self.db.get_deployable(BOARD).state)
+
+
+class ConductorMetadataTest(ConductorTestCase):
+    """The bitstream metadata standard, applied before and after a load."""
+
+    def test_pr_bitstream_for_another_shell_never_reaches_the_agent(self):
+        image = str(uuid.uuid4())
+        self.images.add(image, properties=pr_properties(
+            shell_id=str(uuid.uuid4())))
+        error = self.assertRaises(exception.BitstreamIncompatible,
+                                  self.conductor.program, self.ctxt, REGION,
+                                  image)
+        self.assertIn('shell_id', error.message)
+        self.assertIn(SHELL, error.message)
+        self.assertEqual([], self.agents.calls)
+        self.assertEqual([], self.db.list_history(REGION))
+
+    def test_only_admins_force(self):
+        image = str(uuid.uuid4())
+        self.images.add(image, properties=pr_properties(vendor='Intel'))
+        self.assertRaises(exception.NotAuthorized, self.conductor.program,
+                          self.ctxt, REGION, image, force=True)
+        admin = context.from_noauth_token('admin:p1')
+        self.agents.answer = result(ProgramCode.SUCCESS,
+                                    loaded_bitstream=image)
+        self.conductor.program(admin, REGION, image, force=True)
+        self.assertTrue(self.agents.forced)
+
+    def test_invalid_metadata_is_refused(self):
+        image = str(uuid.uuid4())
+        self.images.add(image, properties=pr_properties(
+            **{'bs-uuid': 'nope'}))
+        self.assertRaises(exception.InvalidMetadata, self.conductor.program,
+                          self.ctxt, REGION, image)
+        self.assertEqual([], self.agents.calls)
+
+    def test_shell_load_empties_the_regions_and_records_metadata(self):
+        function = str(uuid.uuid4())
+        self.images.add(function, properties=pr_properties())
+        self.agents.answer = result(ProgramCode.SUCCESS,
+                                    loaded_bitstream=function)
+        self.conductor.program(self.ctxt, REGION, function)
+        self.assertEqual(function,
+                         self.db.get_deployable(REGION).loaded_bitstream)
+
+        self.agents.answer = result(ProgramCode.SUCCESS,
+                                    loaded_bitstream=IMAGE)
+        self.conductor.program(self.ctxt, BOARD, IMAGE)
+        board = self.db.get_deployable(BOARD)
+        self.assertEqual((IMAGE, SHELL),
+                         (board.loaded_bitstream, board.loaded_bs_uuid))
+        self.assertIsNone(self.db.get_deployable(REGION).loaded_bitstream)
+
+    def test_skipped_load_keeps_the_regions(self):
+        function = str(uuid.uuid4())
+        self.images.add(function, properties=pr_properties())
+        self.agents.answer = result(ProgramCode.SUCCESS,
+                                    loaded_bitstream=function)
+        self.conductor.program(self.ctxt, REGION, function)
+        answer = result(ProgramCode.SUCCESS, loaded_bitstream=IMAGE)
+        answer['skipped'] = True
+        self.agents.answer = answer
+        self.conductor.program(self.ctxt, BOARD, IMAGE)
+        self.assertEqual(function,
+                         self.db.get_deployable(REGION).loaded_bitstream)

@@ -16,8 +16,25 @@ from cyborg_fpga.db import api
 from cyborg_fpga.db import models
 from cyborg_fpga.tests import base
 from cyborg_fpga.tests.fixtures import database
+from cyborg_fpga import topology as fpga_topology
 
 HOST = 'host-a'
+
+# The specification's example topology, verbatim.
+SPEC_TOPOLOGY: dict[str, Any] = {
+    'pf_num': 2,
+    'vf_num': 2,
+    'pf': [
+        {'name': 'pf_1', 'capability': '', 'kpi': '', 'pci_offset': '0',
+         'vf': [{'name': 'vf_1', 'pci_offset': '1'}]},
+        {'name': 'pf_2', 'capability': '', 'kpi': '', 'pci_offset': '2',
+         'vf': [{'name': 'vf_2', 'pci_offset': '3'}]},
+    ],
+}
+
+METADATA = {'bs_uuid': 'bs-uuid-1', 'function_uuid': 'function-uuid-1',
+            'function_name': 'nic-40', 'driver': 'SDX', 'driver_ver': '1.0',
+            'driver_path': '/path/'}
 
 
 def new_uuid() -> str:
@@ -80,6 +97,37 @@ class DbTestCase(base.TestCase):
             conn.execute(sa.update(models.Deployable)
                          .where(models.Deployable.uuid == uuid)
                          .values(**values))
+
+    def load(self, uuid: str, bitstream: str | None = 'image-1',
+             topology: Any = None, owner: str = 'req-load',
+             **kwargs: Any) -> bool:
+        """A whole load through the lock, as the conductor records it."""
+        self.dbapi.acquire_deployable(uuid, owner)
+        return self.finish_load(uuid, bitstream, topology, owner, **kwargs)
+
+    def finish_load(self, uuid: str, bitstream: str | None = 'image-1',
+                topology: Any = None, owner: str = 'req-load',
+                **kwargs: Any) -> bool:
+        row = self.dbapi.get_deployable(uuid)
+        args: dict[str, Any] = dict(
+            state=models.READY, loaded_bitstream=bitstream,
+            update_loaded=True, bitstream_uuid=bitstream or 'image-x',
+            code=0, error_code=None, reason=None,
+            loaded_metadata=METADATA if bitstream else None,
+            children=fpga_topology.children_of(uuid, row.host, topology)
+            if bitstream else None)
+        args.update(kwargs)
+        return self.dbapi.release_deployable(uuid, owner, **args)
+
+    def tree(self, uuid: str) -> dict[str, list[tuple[str, str]]]:
+        """{parent uuid: [(kind, name) of each child]} below ``uuid``."""
+        _root, below = self.dbapi.get_tree(uuid)
+        result: dict[str, list[tuple[str, str]]] = {}
+        for row in below:
+            assert row.parent_uuid is not None  # for the type checker
+            result.setdefault(row.parent_uuid, []).append(
+                (row.kind, row.name or ''))
+        return result
 
     def count_statements(self) -> list[str]:
         """The SQL statements sent from now on, to keep their number low."""

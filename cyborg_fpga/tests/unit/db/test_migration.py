@@ -14,6 +14,9 @@ from cyborg_fpga.tests import base
 from cyborg_fpga.tests.fixtures import database
 
 TABLES = {'deployables', 'program_history', 'agents', 'alembic_version'}
+NEW_COLUMNS = ('loaded_bs_uuid', 'loaded_function_uuid',
+               'loaded_function_name', 'loaded_driver', 'loaded_driver_ver',
+               'loaded_driver_path', 'pci_offset', 'capability', 'kpi')
 
 
 class TestMigration(base.TestCase):
@@ -29,7 +32,7 @@ class TestMigration(base.TestCase):
         return set(sa.inspect(self.engine).get_table_names())
 
     def test_head_is_numbered(self) -> None:
-        self.assertEqual('0001', migration.head())
+        self.assertEqual('0002', migration.head())
 
     def test_empty(self) -> None:
         self.assertIsNone(migration.current(self.engine))
@@ -54,6 +57,33 @@ class TestMigration(base.TestCase):
         connection = api.Connection.from_conf(conf)
         self.addCleanup(connection.engine.dispose)
         self.assertEqual([], connection.list_agents())
+
+    def test_0002_keeps_rows_and_adds_nullable_columns(self) -> None:
+        migration.upgrade(self.engine, '0001')
+        self.assertEqual('0001', migration.current(self.engine))
+        with self.engine.begin() as conn:
+            conn.execute(sa.text(
+                "INSERT INTO deployables (uuid, host, kind, state, "
+                "loaded_bitstream) VALUES ('u-1', 'h', 'board', 'ready', "
+                "'image-1')"))
+        migration.upgrade(self.engine)
+        self.assertEqual('0002', migration.current(self.engine))
+        columns = {c['name']: c for c in
+                   sa.inspect(self.engine).get_columns('deployables')}
+        for name in NEW_COLUMNS:
+            self.assertTrue(columns[name]['nullable'], name)
+        row = api.Connection(self.engine).get_deployable('u-1')
+        self.assertEqual('image-1', row.loaded_bitstream)
+        self.assertEqual([None] * len(NEW_COLUMNS),
+                         [getattr(row, name) for name in NEW_COLUMNS])
+        # The new kinds and columns are usable at once.
+        with self.engine.begin() as conn:
+            conn.execute(sa.text(
+                "INSERT INTO deployables (uuid, parent_uuid, host, kind, "
+                "state, pci_offset, loaded_driver_path) VALUES ('u-2', 'u-1', "
+                "'h', 'pf', 'ready', '0', :path)"), {'path': '/p' * 500})
+        self.assertEqual('/p' * 500, api.Connection(self.engine)
+                         .get_deployable('u-2').loaded_driver_path)
 
     def test_upgrade_twice(self) -> None:
         migration.upgrade(self.engine)

@@ -23,6 +23,7 @@ OTHER_REGION_TYPE = 'c4d8e2f1-7a6b-4c3d-9e8f-1b2a3c4d5e41'
 INVENTORY = {'boards': [
     {'uuid': BOARD, 'name': 'u250-0', 'vendor': 'Xilinx', 'board': 'U250',
      'address': '0000:3b:00.0',
+     'shell_id': 'a1000000-0000-4000-8000-0000000000aa',
      'regions': [{'uuid': REGION0, 'name': 'region0',
                   'region_type_uuid': REGION_TYPE},
                  {'uuid': REGION1, 'name': 'region1',
@@ -61,8 +62,11 @@ class FakeDriverTestCase(test_base.TestCase):
             json.dump(data, f)
         return path
 
-    def bitstream(self, image_id: str, content: bytes) -> base.BitstreamFile:
+    def bitstream(self, image_id: str, content: bytes,
+                  bs_uuid: str | None = None) -> base.BitstreamFile:
         path = os.path.join(self.tmp, image_id + '.bin')
         with open(path, 'wb') as f:
             f.write(content)
-        return base.BitstreamFile(uuid=image_id, path=path, size=len(content))
+        return base.BitstreamFile(
+            uuid=image_id, path=path, size=len(content),
+            properties={'bs-uuid': bs_uuid} if bs_uuid else {})

@@ -277,3 +277,22 @@ class DeviceStoreTestCase(fakes.FakeDriverTestCase):
             f.write('{"loaded_bitstream": ')
         e = self.assertRaises(errors.ToolFailed, store.read, fakes.BOARD)
         self.assertIn(store.state_path(fakes.BOARD), e.reason)
+
+
+class ShellTestCase(FakeDriverTestCase):
+    """What shell a board runs, as a PR bitstream's shell_id must match."""
+
+    def reports(self) -> dict[str, base.DeviceReport]:
+        return {r.uuid: r for r in self.driver.discover()}
+
+    def test_factory_shell_until_the_first_load(self) -> None:
+        self.assertEqual('a1000000-0000-4000-8000-0000000000aa',
+                         self.reports()[fakes.BOARD].loaded_bs_uuid)
+
+    def test_a_loaded_shell_is_reported_by_its_bs_uuid(self) -> None:
+        new_shell = 'a2000000-0000-4000-8000-0000000000aa'
+        self.driver.program(fakes.BOARD,
+                            self.bitstream(IMAGE_A, CONTENT, new_shell))
+        self.assertEqual(new_shell, self.reports()[fakes.BOARD].loaded_bs_uuid)
+        # Its regions hold nothing of the old shell any more.
+        self.assertIsNone(self.reports()[fakes.REGION0].loaded_bs_uuid)

@@ -33,10 +33,10 @@ class TestManagerTestCase(fakes.FakeDriverTestCase):
 
     def test_missing_driver_names_it_and_the_installed_ones(self) -> None:
         e = self.assertRaises(loader.DriverNotInstalled, loader.drivers_from,
-                              self.manager, ['fake', 'opae'])
-        self.assertEqual(['opae'], e.missing)
+                              self.manager, ['fake', 'nosuch'])
+        self.assertEqual(['nosuch'], e.missing)
         self.assertEqual(['fake', 'none'], e.installed)
-        self.assertIn('opae', str(e))
+        self.assertIn('nosuch', str(e))
         self.assertIn('installed: fake, none', str(e))
 
 
@@ -50,15 +50,15 @@ class EntryPointTestCase(fakes.FakeDriverTestCase):
         self.assertIsInstance(drivers['fake'], fake_driver.FakeDriver)
 
     def test_names_override_the_option(self) -> None:
-        self.conf.set_override('enabled_drivers', ['opae'], group='agent')
+        self.conf.set_override('enabled_drivers', ['nosuch'], group='agent')
         self.assertEqual({}, loader.load_drivers(self.conf, []))
 
     def test_missing_driver_is_an_error(self) -> None:
-        self.conf.set_override('enabled_drivers', ['fake', 'opae'],
+        self.conf.set_override('enabled_drivers', ['fake', 'nosuch'],
                                group='agent')
         e = self.assertRaises(loader.DriverNotInstalled,
                               loader.load_drivers, self.conf)
-        self.assertEqual(['opae'], e.missing)
+        self.assertEqual(['nosuch'], e.missing)
         self.assertIn('fake', e.installed)
 
     def test_driver_that_fails_to_start_is_an_error(self) -> None:
