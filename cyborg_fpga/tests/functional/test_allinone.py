@@ -41,6 +41,14 @@ class AllInOneTest(base.TestCase):
                              timeout=60).json()['deployable']
         self.assertEqual((bitstream, 'ready'),
                          (shown['loaded_bitstream'], shown['state']))
+        # The sample's topology, the specification's example, became PFs
+        # and VFs under the region.
+        tree = requests.get(
+            url.replace('/fpga/', '/deployables/'),
+            headers={'X-Auth-Token': token}, timeout=60).json()['deployable']
+        self.assertEqual({'pf_1': ['vf_1'], 'pf_2': ['vf_2']},
+                         {pf['name']: [vf['name'] for vf in pf['children']]
+                          for pf in tree['children']})
         # What the simulated device holds survives in the state folder.
         self.assertTrue(os.path.exists(os.path.join(
             state, 'fake-devices', shown['uuid'] + '.json')))
