@@ -31,6 +31,7 @@ from cyborg_fpga.drivers import loader
 from cyborg_fpga import exception
 from cyborg_fpga.image import base as image_base
 from cyborg_fpga.image import local
+from cyborg_fpga.image import topology_rules
 from cyborg_fpga import policy
 from cyborg_fpga.wsgi import api as wsgi_api
 
@@ -66,12 +67,7 @@ INVENTORY = {'boards': [
 
 # The example topology of the bitstream metadata specification: after the
 # load, the region shows two physical functions with a virtual one each.
-SAMPLE_TOPOLOGY = json.dumps({
-    'pf_num': 2, 'vf_num': 2,
-    'pf': [{'name': 'pf_1', 'capability': '', 'kpi': '', 'pci_offset': '0',
-            'vf': [{'name': 'vf_1', 'pci_offset': '1'}]},
-           {'name': 'pf_2', 'capability': '', 'kpi': '', 'pci_offset': '2',
-            'vf': [{'name': 'vf_2', 'pci_offset': '3'}]}]})
+SAMPLE_TOPOLOGY = json.dumps(topology_rules.EXAMPLE)
 
 CONFIG = """\
 # Written by cyborg-fpga-allinone. Not for a cloud: no Keystone, SQLite.

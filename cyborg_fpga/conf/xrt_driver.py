@@ -1,8 +1,10 @@
 from oslo_config import cfg
 
+from cyborg_fpga.conf import vendor_tools
+
 GROUP = 'xrt_driver'
 
-opts = [
+opts = vendor_tools.opts('$state_path/xrt-devices') + [
     cfg.StrOpt('xbutil_path', default='xbutil',
                help='The xbutil command of XRT, which loads user xclbins; '
                     'a bare name is looked up on the PATH of the privileged '
@@ -19,20 +21,6 @@ opts = [
     cfg.IntOpt('flash_timeout', default=1800, min=1,
                help='Seconds one xbmgmt program --base (a shell flash) may '
                     'take before it is stopped.'),
-    cfg.IntOpt('tool_attempts', default=3, min=1, max=10,
-               help='How many times a tool is run when it fails in a way '
-                    'XRT calls transient (the device is busy, a request '
-                    'timed out waiting); 1 turns retries off.'),
-    cfg.FloatOpt('retry_delay', default=2.0, min=0.0,
-                 help='Seconds before the first retry; each further retry '
-                      'waits twice as long.'),
-    cfg.StrOpt('sysfs_root', default='/sys',
-               help='Where sysfs is mounted; tests point it at a fixture '
-                    'tree.'),
-    cfg.StrOpt('state_dir', default='$state_path/xrt-devices',
-               help='Folder where the driver records which Glance image it '
-                    'loaded onto each deployable and the UUID that proves '
-                    'it is still there.'),
 ]
 
 

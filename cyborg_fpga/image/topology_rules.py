@@ -29,6 +29,16 @@ import json
 import re
 from typing import Any
 
+# The example of the bitstream metadata specification: two PFs with one VF
+# each. The all-in-one's sample bitstream carries it; tests check that it
+# becomes exactly the specification's drawing.
+EXAMPLE = {
+    'pf_num': 2, 'vf_num': 2,
+    'pf': [{'name': 'pf_1', 'capability': '', 'kpi': '', 'pci_offset': '0',
+            'vf': [{'name': 'vf_1', 'pci_offset': '1'}]},
+           {'name': 'pf_2', 'capability': '', 'kpi': '', 'pci_offset': '2',
+            'vf': [{'name': 'vf_2', 'pci_offset': '3'}]}]}
+
 MAX_BYTES = 65535
 MAX_DEPTH = 8
 MAX_PFS = 64

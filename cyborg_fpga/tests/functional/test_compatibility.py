@@ -11,15 +11,10 @@ from __future__ import annotations
 import json
 import uuid
 
+from cyborg_fpga.image import topology_rules
 from cyborg_fpga.tests.functional import base
 
-# The example of the bitstream metadata specification.
-SPEC_TOPOLOGY = {
-    'pf_num': 2, 'vf_num': 2,
-    'pf': [{'name': 'pf_1', 'capability': '', 'kpi': '', 'pci_offset': '0',
-            'vf': [{'name': 'vf_1', 'pci_offset': '1'}]},
-           {'name': 'pf_2', 'capability': '', 'kpi': '', 'pci_offset': '2',
-            'vf': [{'name': 'vf_2', 'pci_offset': '3'}]}]}
+SPEC_TOPOLOGY = topology_rules.EXAMPLE
 
 
 class MariaDBCompatibilityTest(base.DeploymentTestCase):

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from cyborg_fpga.db import api
 from cyborg_fpga.db import models
+from cyborg_fpga.image import topology_rules
 from cyborg_fpga.tests import base
 from cyborg_fpga.tests.fixtures import database
 from cyborg_fpga import topology as fpga_topology
@@ -21,16 +22,7 @@ from cyborg_fpga import topology as fpga_topology
 HOST = 'host-a'
 
 # The specification's example topology, verbatim.
-SPEC_TOPOLOGY: dict[str, Any] = {
-    'pf_num': 2,
-    'vf_num': 2,
-    'pf': [
-        {'name': 'pf_1', 'capability': '', 'kpi': '', 'pci_offset': '0',
-         'vf': [{'name': 'vf_1', 'pci_offset': '1'}]},
-        {'name': 'pf_2', 'capability': '', 'kpi': '', 'pci_offset': '2',
-         'vf': [{'name': 'vf_2', 'pci_offset': '3'}]},
-    ],
-}
+SPEC_TOPOLOGY = topology_rules.EXAMPLE
 
 METADATA = {'bs_uuid': 'bs-uuid-1', 'function_uuid': 'function-uuid-1',
             'function_name': 'nic-40', 'driver': 'SDX', 'driver_ver': '1.0',

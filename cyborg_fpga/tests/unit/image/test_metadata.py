@@ -12,16 +12,7 @@ from cyborg_fpga.image import topology_rules
 from cyborg_fpga.tests import base
 
 # The specification's example, verbatim.
-SPEC_TOPOLOGY: dict[str, Any] = {
-    'pf_num': 2,
-    'vf_num': 2,
-    'pf': [
-        {'name': 'pf_1', 'capability': '', 'kpi': '', 'pci_offset': '0',
-         'vf': [{'name': 'vf_1', 'pci_offset': '1'}]},
-        {'name': 'pf_2', 'capability': '', 'kpi': '', 'pci_offset': '2',
-         'vf': [{'name': 'vf_2', 'pci_offset': '3'}]},
-    ],
-}
+SPEC_TOPOLOGY = topology_rules.EXAMPLE
 SPEC_TOPOLOGY_TEXT = json.dumps(SPEC_TOPOLOGY, indent=2)
 UUIDS = {'bs-uuid': '1c5a0a6b-0f5e-4b8e-9d4b-3a2f6c7d8e91',
          'shell_id': '7e3f2b10-5c4d-4e8a-b1f2-0a9c8d7e6f54',
