@@ -31,21 +31,25 @@ class DeploymentTestCase(base.TestCase):
 
     @classmethod
     def tearDownClass(cls) -> None:
-        if cls._stack is not None:
-            cls._stack.cleanUp()
-            cls._stack = None
+        stack = cls.__dict__.get('_stack')
+        if stack is not None:
+            stack.cleanUp()
+        cls._stack = cls._deployment = None
         super().tearDownClass()
 
     def setUp(self) -> None:
         super().setUp()
         self.glance = glance.shared_glance(self)
+        # Read from this very class: a subclass on another backend must
+        # never inherit its parent's deployment (torn down or not).
         cls = type(self)
-        if cls._setup_error is not None:
+        if cls.__dict__.get('_setup_error') is not None:
             self.fail(cls._setup_error)
-        if cls._deployment is None:
+        if cls.__dict__.get('_deployment') is None:
             cls._start_deployment(self)
-        assert cls._deployment is not None
-        self.deployment = cls._deployment
+        deployment = cls.__dict__.get('_deployment')
+        assert deployment is not None
+        self.deployment = deployment
         self.addOnException(self._attach_logs)
 
     @classmethod
