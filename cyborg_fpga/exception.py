@@ -89,6 +89,14 @@ class DeployableBusy(FpgaError):
                'try again when it has finished.')
 
 
+class DeployableInMaintenance(FpgaError):
+    # An admin put the deployable, or the board of a region, in maintenance;
+    # only an admin's forced load goes through.
+    code = 'fpga.deployable_in_maintenance'
+    msg_fmt = ('Deployable %(uuid)s is in maintenance and takes no load: '
+               '%(reason)s')
+
+
 class ProgramFailed(FpgaError):
     # Agent code 1: the vendor driver failed; the reason names the cause.
     code = 'fpga.program_failed'

@@ -11,13 +11,20 @@ from typing import IO
 
 
 @contextlib.contextmanager
-def atomic_file(path: str, mode: str = 'wb') -> Iterator[IO[Any]]:
+def atomic_file(path: str, mode: str = 'wb',
+                durable: bool = True) -> Iterator[IO[Any]]:
     """A temporary file beside ``path`` that becomes ``path`` when closed.
 
     Readers see the file whole or not at all: the data reaches the disk
     before the rename, and the rename reaches it with its folder, so even a
     host that loses power keeps the old file or the new one. On error the
     temporary file is removed and ``path`` is left as it was.
+
+    ``durable=False`` skips both fsyncs: the file is still never seen
+    half-written by another process, or after this one is killed, but a
+    power cut may lose it. Only for what a power cut loses anyway, such as
+    the state of a simulated device; an fsync costs milliseconds when the
+    disk is busy, which a simulated device must not add to every load.
     """
     folder, name = os.path.split(os.path.abspath(path))
     fd, part_path = tempfile.mkstemp(dir=folder, prefix='.%s.' % name,
@@ -25,13 +32,16 @@ def atomic_file(path: str, mode: str = 'wb') -> Iterator[IO[Any]]:
     try:
         with os.fdopen(fd, mode) as f:
             yield f
-            f.flush()
-            os.fsync(f.fileno())
+            if durable:
+                f.flush()
+                os.fsync(f.fileno())
         os.replace(part_path, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(part_path)
         raise
+    if not durable:
+        return
     folder_fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(folder_fd)

@@ -24,14 +24,24 @@ def get_enforcer() -> policy.Enforcer:
     return make_enforcer(conf)
 
 
-def authorize(enforcer: policy.Enforcer, rule: str, ctxt: Any,
-              target: dict[str, Any] | None = None) -> None:
-    """Raise NotAuthorized unless ``ctxt`` passes ``rule`` on ``target``."""
+def allowed(enforcer: policy.Enforcer, rule: str, ctxt: Any,
+            target: dict[str, Any] | None = None) -> bool:
+    """Whether ``ctxt`` passes ``rule`` on ``target``.
+
+    Without a target, the caller's own project is the target: for routes
+    that name no resource. A deployable's target is ``authz.target``.
+    """
     if target is None:
         target = {'project_id': ctxt.project_id, 'user_id': ctxt.user_id}
     try:
-        allowed = enforcer.authorize(rule, target, ctxt.to_policy_values())
+        return bool(enforcer.authorize(rule, target,
+                                       ctxt.to_policy_values()))
     except policy.InvalidScope:
-        allowed = False
-    if not allowed:
+        return False
+
+
+def authorize(enforcer: policy.Enforcer, rule: str, ctxt: Any,
+              target: dict[str, Any] | None = None) -> None:
+    """Raise NotAuthorized unless ``ctxt`` passes ``rule`` on ``target``."""
+    if not allowed(enforcer, rule, ctxt, target):
         raise exception.NotAuthorized()

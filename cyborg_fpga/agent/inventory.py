@@ -29,6 +29,7 @@ class InventoryReporter:
         self.drivers = drivers
         self.conductor = conductor
         self._owners: dict[str, driver_base.FpgaDriver] = {}
+        self._kinds: dict[str, str] = {}
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stopping = threading.Event()
@@ -38,12 +39,15 @@ class InventoryReporter:
         """Every deployable of every driver, as the conductor wants it."""
         reports: list[dict[str, Any]] = []
         owners: dict[str, driver_base.FpgaDriver] = {}
+        kinds: dict[str, str] = {}
         for name, driver in self.drivers.items():
             for device in driver.discover():
                 reports.append(dict(device.to_dict(), driver=name))
                 owners[device.uuid] = driver
+                kinds[device.uuid] = device.kind
         with self._lock:
             self._owners = owners
+            self._kinds = kinds
         return reports
 
     def driver_of(self, deployable_uuid: str) -> driver_base.FpgaDriver | None:
@@ -55,6 +59,11 @@ class InventoryReporter:
             with self._lock:
                 driver = self._owners.get(deployable_uuid)
         return driver
+
+    def is_board(self, deployable_uuid: str) -> bool:
+        """Whether the deployable is a board, as last collected."""
+        with self._lock:
+            return self._kinds.get(deployable_uuid) == driver_base.BOARD
 
     def report(self) -> None:
         self.conductor.report_inventory(

@@ -84,11 +84,15 @@ class AgentManager:
             code, reason = self._load(ctxt, driver, deployable_uuid,
                                       bitstream_uuid)
         answer = self._answer(driver, deployable_uuid, code, reason)
-        if code is ProgramCode.SUCCESS or answer['loaded_bitstream'] == (
-                bitstream_uuid):
+        if (code is ProgramCode.SUCCESS or answer['loaded_bitstream'] == (
+                bitstream_uuid)) and self.reporter.is_board(deployable_uuid):
             # Loaded (even if its driver package then failed): a new shell
             # empties the board's regions, so let the conductor see the
-            # whole host again without waiting for the next report.
+            # whole host again without waiting for the next report. A
+            # region's load changes nothing else a report tells, and the
+            # conductor records it from this answer: a report after each
+            # would sync the whole host, locking its rows against the next
+            # load (see the benchmark's latency and fleet rows).
             self.reporter.report_soon()
         return answer
 

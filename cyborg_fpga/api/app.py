@@ -6,6 +6,7 @@ from typing import Any
 
 from keystonemiddleware import auth_token
 from oslo_config import cfg
+from oslo_log import log as logging
 from oslo_middleware import healthcheck
 from oslo_middleware import request_id
 from oslo_policy import policy as oslo_policy
@@ -18,8 +19,12 @@ from cyborg_fpga.api import middleware
 from cyborg_fpga.api import routes
 from cyborg_fpga.api import state as app_state
 from cyborg_fpga.api import validation
+from cyborg_fpga import authz
 from cyborg_fpga.image import base as image_base
 from cyborg_fpga import policy
+
+
+LOG = logging.getLogger(__name__)
 
 
 class _Request(pecan.Request):
@@ -68,10 +73,15 @@ class RootController:
             # Middleware serves it; reaching Pecan means it declined.
             raise errors.NotFound(path=req.path_info)
         ctxt = req.environ.get(hooks.CONTEXT_KEY)
-        if route.policy is not None and route.enforce_in_api:
-            policy.authorize(self.state.enforcer, route.policy, ctxt)
         params = {name: validation.check_uuid(name, value)
                   for name, value in path_params.items()}
+        if route.policy is not None and route.enforce_in_api:
+            if route.target is None:
+                policy.authorize(self.state.enforcer, route.policy, ctxt)
+            else:
+                authz.deployable(self.state.enforcer, route.policy, ctxt,
+                                 self.state.db, params[route.target],
+                                 hide=route.hides)
         body = route.handler(req, ctxt, self.state, **params)
         return errors.json_response(200, body)
 
@@ -112,6 +122,9 @@ def setup_app(conf: cfg.ConfigOpts, *, conductor: app_state.Conductor,
               image_service: image_base.ImageService,
               enforcer: oslo_policy.Enforcer) -> Any:
     """The API as a WSGI app, from a fully registered configuration."""
+    if conf.api.auth_strategy == 'noauth':
+        # Loud, in every process that serves it: a cloud must never run so.
+        LOG.warning(hooks.NOAUTH_WARNING)
     state = app_state.AppState(conf=conf, conductor=conductor, db=db,
                                image_service=image_service,
                                enforcer=enforcer)

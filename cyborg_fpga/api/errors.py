@@ -57,6 +57,7 @@ STATUS: dict[str, int] = {
     MethodNotAllowed.code: 405,
     exception.DeployableBusy.code: 409,
     exception.BitstreamIncompatible.code: 409,
+    exception.DeployableInMaintenance.code: 409,
     RequestTooLarge.code: 413,
     UnsupportedMediaType.code: 415,
     exception.NotAuthorized.code: 422,

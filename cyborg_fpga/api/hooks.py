@@ -16,6 +16,13 @@ ROUTE_KEY = 'cyborg_fpga.route'
 CONTEXT_KEY = 'cyborg_fpga.context'
 REQUEST_ID_KEY = 'openstack.request_id'
 
+# Logged by every process that builds the API, and shown by GET /.
+NOAUTH_WARNING = (
+    '[api] auth_strategy = noauth: NO AUTHENTICATION. Anyone who can reach '
+    'the API acts as any user, project and role, admin included, by naming '
+    'them in X-Auth-Token. For the all-in-one and tests only; never in a '
+    'cloud.')
+
 
 def authenticate(request: webob.Request,
                  auth_strategy: str) -> context.RequestContext:

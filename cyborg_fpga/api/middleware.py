@@ -12,6 +12,7 @@ from typing import Any
 from oslo_middleware import request_id as request_id_mw
 
 from cyborg_fpga.api import errors
+from cyborg_fpga.api import hooks
 from cyborg_fpga import exception
 
 LOG = logging.getLogger(__name__)
@@ -84,7 +85,11 @@ class BodySizeLimit:
 
 
 class RequestLog:
-    """One log line per request, with its request id, status and time."""
+    """One log line per request: request id, status, time, and who.
+
+    Who is the user and project of the context the Pecan hook built (none
+    for a public route or a refused token); never the token itself.
+    """
 
     def __init__(self, app: WSGIApp) -> None:
         self.app = app
@@ -101,12 +106,15 @@ class RequestLog:
         try:
             return self.app(environ, _start_response)
         finally:
-            LOG.info('%s "%s %s" status: %s time: %.3f',
+            ctxt = environ.get(hooks.CONTEXT_KEY)
+            LOG.info('%s "%s %s" status: %s time: %.3f user: %s project: %s',
                      environ.get(request_id_mw.ENV_REQUEST_ID),
                      environ.get('REQUEST_METHOD'),
                      environ.get('PATH_INFO'),
                      status[0] if status else '-',
-                     time.monotonic() - started)
+                     time.monotonic() - started,
+                     getattr(ctxt, 'user_id', None) or '-',
+                     getattr(ctxt, 'project_id', None) or '-')
 
 
 class Mount:

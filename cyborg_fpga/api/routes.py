@@ -1,7 +1,9 @@
 """THE route table: every method and path of the API, as data.
 
 Tests walk this table: each route has a policy rule registered in
-``cyborg_fpga.policies`` or is explicitly public, and each is documented in
+``cyborg_fpga.policies`` or is explicitly public, a reader can write through
+none of them, every route on a deployable checks its rule against that
+deployable's assignment (``target``), and each is documented in
 ``api-ref/source/index.rst``. Every path parameter is a UUID; the dispatcher
 checks that before a handler runs.
 """
@@ -39,11 +41,27 @@ class Route:
     public: bool = False
     # False when a lower layer enforces ``policy`` (see the POST route).
     enforce_in_api: bool = True
+    # The path parameter naming the deployable whose assignment ``policy``
+    # is checked against (cyborg_fpga/authz.py); None checks it against
+    # the caller's own project.
+    target: str | None = None
 
     def __post_init__(self) -> None:
         if self.public != (self.policy is None):
             raise ValueError(f'{self.method} {self.path}: a route is public '
                              'exactly when it has no policy rule')
+        if self.target is not None and self.target not in self.params:
+            raise ValueError(f'{self.method} {self.path}: no path parameter '
+                             f'{self.target}')
+
+    @property
+    def params(self) -> list[str]:
+        return _PARAM.findall(self.path)
+
+    @property
+    def hides(self) -> bool:
+        """Whether a refusal looks like a missing deployable (404)."""
+        return self.method == 'GET'
 
     @property
     def pattern(self) -> re.Pattern[str]:
@@ -68,20 +86,29 @@ ROUTES: tuple[Route, ...] = (
     Route('POST', '/fpga/{deployable_uuid}', fpga.program,
           fpga_policies.PROGRAM,
           'Load a bitstream onto an FPGA or a PR region.',
-          enforce_in_api=False),
+          enforce_in_api=False, target='deployable_uuid'),
     Route('GET', '/fpga/{deployable_uuid}', fpga.show, fpga_policies.SHOW,
-          'What an FPGA or PR region holds and how its last load went.'),
+          'What an FPGA or PR region holds and how its last load went.',
+          target='deployable_uuid'),
     Route('GET', '/fpga/{deployable_uuid}/history', fpga.history,
-          fpga_policies.SHOW, 'The loads of one deployable, newest first.'),
+          fpga_policies.SHOW, 'The loads of one deployable, newest first.',
+          target='deployable_uuid'),
     Route('GET', '/fpga/{deployable_uuid}/bitstreams',
           fpga.compatible_bitstreams, fpga_policies.LIST_COMPATIBLE,
-          'The bitstreams the caller may load that fit the deployable.'),
+          'The bitstreams the caller may load that fit the deployable.',
+          target='deployable_uuid'),
     Route('GET', '/deployables', deployables.list_deployables,
           deployable_policies.LIST,
-          'Deployables of all hosts, filtered and paginated.'),
+          'Deployables of the caller\'s project (admins: of all), filtered '
+          'and paginated.'),
     Route('GET', '/deployables/{uuid}', deployables.show,
           deployable_policies.SHOW,
-          'One deployable with its parent and the whole tree below it.'),
+          'One deployable with its parent and the tree below it.',
+          target='uuid'),
+    Route('PATCH', '/deployables/{uuid}', deployables.update,
+          deployable_policies.UPDATE,
+          'Assign a board or region to a project, or put it in '
+          'maintenance.', target='uuid'),
     Route('GET', '/bitstreams', bitstreams.list_bitstreams,
           bitstream_policies.LIST,
           'Bitstreams in the image service that the caller may see.'),

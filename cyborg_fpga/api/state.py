@@ -14,6 +14,7 @@ from typing import Protocol
 from oslo_config import cfg
 from oslo_policy import policy
 
+from cyborg_fpga.db import assignment
 from cyborg_fpga.image import base as image_base
 
 
@@ -28,14 +29,21 @@ class Conductor(Protocol):
 
 
 class Database(Protocol):
-    """The reads the API makes of cyborg_fpga.db.api.Connection."""
+    """What the API uses of cyborg_fpga.db.api.Connection.
+
+    Reads, and the two operator writes that are no hardware's business
+    (assignment and maintenance), which need no conductor.
+    """
 
     def get_deployable(self, uuid: str) -> Any: ...
+
+    def get_access(self, uuid: str) -> assignment.Access: ...
 
     def list_deployables(self, *, host: str | None = None,
                          kind: str | None = None, vendor: str | None = None,
                          board: str | None = None, state: str | None = None,
                          parent_uuid: str | None = None,
+                         project_id: str | None = None,
                          limit: int | None = None,
                          marker: str | None = None) -> Sequence[Any]: ...
 
@@ -43,8 +51,13 @@ class Database(Protocol):
 
     def get_tree(self, uuid: str) -> tuple[Any, Sequence[Any]]: ...
 
-    def list_history(self, deployable_uuid: str,
-                     limit: int = 50) -> Sequence[Any]: ...
+    def list_history(self, deployable_uuid: str, limit: int = 50,
+                     project_id: str | None = None) -> Sequence[Any]: ...
+
+    def assign(self, uuid: str, project_id: str | None) -> Any: ...
+
+    def set_maintenance(self, uuid: str, on: bool,
+                        reason: str | None = None) -> Any: ...
 
 
 @dataclasses.dataclass(frozen=True)

@@ -79,7 +79,8 @@ use_stderr = true
 [api]
 host_ip = {ip}
 port = {port}
-# noauth: X-Auth-Token is "user:project"; user "admin" is an admin.
+# noauth: X-Auth-Token is "user:project[:role,role]"; user "admin" is an
+# admin. NO AUTHENTICATION: anyone reaching the port acts as anyone.
 auth_strategy = noauth
 
 [database]
@@ -179,9 +180,15 @@ def main(argv: Sequence[str] | None = None) -> None:
           "  curl -s -X POST -H 'X-Auth-Token: admin:admin' "
           '-d glance_bitstream_uuid=%s %s/fpga/%s\n\n'
           'Then see what it holds:\n\n'
-          "  curl -s -H 'X-Auth-Token: admin:admin' %s/fpga/%s\n"
+          "  curl -s -H 'X-Auth-Token: admin:admin' %s/fpga/%s\n\n"
+          'Every deployable is the admins\' alone until an admin assigns it '
+          'to a project,\nwhose members (X-Auth-Token: alice:demo) may '
+          'then load it:\n\n'
+          "  curl -s -X PATCH -H 'X-Auth-Token: admin:admin' "
+          "-H 'Content-Type: application/json' "
+          '-d \'{"project_id": "demo"}\' %s/deployables/%s\n'
           % (url, state, SAMPLE_BITSTREAM, url, U250_REGION0, url,
-             U250_REGION0), flush=True)
+             U250_REGION0, url, U250_REGION0), flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -3,8 +3,11 @@
     cyborg-fpga-manage --config-file FILE db sync     # newest schema
     cyborg-fpga-manage --config-file FILE db version  # schema revision
     cyborg-fpga-manage --config-file FILE bitstream validate|upload|list|show
+    cyborg-fpga-manage --config-file FILE deployable \
+        assign|unassign|maintenance|no-maintenance UUID [--project P]
 
-The bitstream commands are in ``manage_bitstream.py``.
+The bitstream commands are in ``manage_bitstream.py``, the deployable ones
+in ``manage_deployable.py``.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from oslo_log import log as logging
 
 from cyborg_fpga.cmd import common
 from cyborg_fpga.cmd import manage_bitstream
+from cyborg_fpga.cmd import manage_deployable
 from cyborg_fpga.db import migration
 
 
@@ -41,6 +45,7 @@ def _add_parsers(subparsers: Any) -> None:
     db_actions.add_parser('version', help='print the schema revision'
                           ).set_defaults(func=_db_version)
     manage_bitstream.add_parsers(subparsers)
+    manage_deployable.add_parsers(subparsers)
 
 
 COMMAND = cfg.SubCommandOpt('category', title='commands',

@@ -1,13 +1,15 @@
 """The conductor: the three tasks of the specification around one load.
 
 1. find the host of the deployable (the database);
-2. check that the caller may use the FPGA and the bitstream (policy, and
-   the image service answering as the caller);
+2. check that the caller may use the FPGA and the bitstream (policy on
+   the deployable's assignment, maintenance, and the image service
+   answering as the caller);
 3. call the agent of that host and wait for the load to finish.
 
 Around the call the deployable is locked in the database by an atomic
 compare-and-set, the attempt is written to the program history, and the
-lock is always released, whatever the agent did.
+lock is always released, whatever the agent did. An attempt refused before
+the lock is written to the history too, as 'refused', without locking.
 """
 
 from __future__ import annotations
@@ -21,13 +23,14 @@ import oslo_messaging as messaging
 from oslo_utils import timeutils
 from oslo_utils import uuidutils
 
+from cyborg_fpga import authz
 from cyborg_fpga import compatibility
 from cyborg_fpga.conductor import checks
 from cyborg_fpga.conductor import outcome as outcomes
+from cyborg_fpga.db import assignment
 from cyborg_fpga import exception
 from cyborg_fpga.image import metadata
 from cyborg_fpga.policies import fpga as fpga_policies
-from cyborg_fpga import policy
 from cyborg_fpga import topology
 
 LOG = logging.getLogger(__name__)
@@ -47,22 +50,21 @@ class ConductorManager:
                 force: bool = False) -> None:
         """Load a bitstream; return when it is loaded, raise if it is not.
 
-        ``force`` (admins) skips the compatibility check and loads even
-        what the device already holds.
+        ``force`` (admins) skips the compatibility check, loads even what
+        the device already holds, and loads a deployable in maintenance.
+        Every attempt is logged with who made it, and one on a deployable
+        that exists gets a history row, refused ones too.
         """
-        policy.authorize(self.enforcer, fpga_policies.PROGRAM, ctxt)
-        if force:
-            policy.authorize(self.enforcer, fpga_policies.PROGRAM_FORCE, ctxt)
-        deployable = self.db.get_deployable(deployable_uuid)
-        bitstream = checks.visible_bitstream(self.image_service, ctxt,
-                                             bitstream_uuid)
-        meta = metadata.check(bitstream.properties)
-        if not force:
-            checks.ensure_fits(deployable, self._board_of(deployable),
-                               bitstream)
-
+        access = authz.find(self.db, deployable_uuid)
         owner = ctxt.request_id or uuidutils.generate_uuid()
-        self.db.acquire_deployable(deployable_uuid, owner)
+        try:
+            deployable, meta = self._check(ctxt, deployable_uuid, access,
+                                           bitstream_uuid, force)
+            self.db.acquire_deployable(deployable_uuid, owner)
+        except exception.FpgaError as e:
+            self._refused(ctxt, deployable_uuid, access, bitstream_uuid, e)
+            raise
+
         history_id = None
         result = None
         started = time.monotonic()
@@ -82,14 +84,58 @@ class ConductorManager:
                     'device state is unknown until its agent reports.'))
             self._finish(deployable, owner, bitstream_uuid, meta, history_id,
                          result, time.monotonic() - started)
-        LOG.info('Deployable %(d)s on %(host)s: bitstream %(b)s %(what)s '
-                 'in %(s).3fs.',
-                 {'d': deployable_uuid, 'host': deployable.host,
-                  'b': bitstream_uuid, 's': time.monotonic() - started,
-                  'what': ('already loaded' if result.skipped else 'loaded')
-                  if result.succeeded else 'refused (%s)' % result.reason})
+        _audit(ctxt, deployable_uuid, bitstream_uuid, '%s on %s in %.3fs' % (
+            ('already loaded' if result.skipped else 'loaded')
+            if result.succeeded else 'failed (%s: %s)' % (result.error_code,
+                                                          result.reason),
+            deployable.host, time.monotonic() - started))
         if result.error is not None:
             raise result.error
+
+    def _check(self, ctxt: Any, deployable_uuid: str,
+               access: assignment.Access | None, bitstream_uuid: str,
+               force: bool) -> tuple[Any, metadata.Metadata]:
+        """Everything that may refuse a load before the lock is taken.
+
+        Cheapest first, and the caller's right to the deployable before
+        anything that would tell what the deployable is (maintenance, fit).
+        """
+        access = authz.check(self.enforcer, fpga_policies.PROGRAM, ctxt,
+                             deployable_uuid, access, hide=False)
+        if force:
+            authz.check(self.enforcer, fpga_policies.PROGRAM_FORCE, ctxt,
+                        deployable_uuid, access, hide=False)
+        authz.ensure_loadable(access, force)
+        deployable = access.deployable
+        bitstream = checks.visible_bitstream(self.image_service, ctxt,
+                                             bitstream_uuid)
+        meta = metadata.check(bitstream.properties)
+        if not force:
+            checks.ensure_fits(deployable, self._board_of(deployable),
+                               bitstream)
+        return deployable, meta
+
+    def _refused(self, ctxt: Any, deployable_uuid: str,
+                 access: assignment.Access | None, bitstream_uuid: str,
+                 error: exception.FpgaError) -> None:
+        _audit(ctxt, deployable_uuid, bitstream_uuid,
+               'refused (%s: %s)' % (error.code, error.message))
+        if access is None:
+            # No such deployable: the log has it; a history row would be
+            # one nobody can read, written by whoever sends random uuids.
+            return
+        try:
+            self.db.record_refused(
+                dict(deployable_uuid=deployable_uuid,
+                     host=access.deployable.host,
+                     bitstream_uuid=bitstream_uuid, user_id=ctxt.user_id,
+                     project_id=ctxt.project_id,
+                     request_id=ctxt.request_id),
+                error_code=error.code, reason=error.message)
+        except Exception:
+            # The caller must still get the refusal, not a database error.
+            LOG.exception('Could not record the refused load of %s',
+                          deployable_uuid)
 
     def _board_of(self, deployable: Any) -> Any | None:
         """The board of a PR region, whose shell the region depends on."""
@@ -160,6 +206,18 @@ class ConductorManager:
             LOG.warning('Released deployable %s, left busy by a conductor '
                         'that stopped.', uuid)
         return swept
+
+
+def _audit(ctxt: Any, deployable_uuid: str, bitstream_uuid: str,
+           what: str) -> None:
+    # Who, from where and which request, in the message itself: the log
+    # format may not show the context. Never the token.
+    LOG.info('Load of bitstream %(b)s onto deployable %(d)s by user '
+             '%(user)s of project %(project)s, request %(request)s: '
+             '%(what)s.',
+             {'b': bitstream_uuid, 'd': deployable_uuid,
+              'user': ctxt.user_id, 'project': ctxt.project_id,
+              'request': ctxt.request_id, 'what': what})
 
 
 def _recorded(meta: metadata.Metadata) -> dict[str, Any]:

@@ -12,11 +12,8 @@ READ COMMITTED (a waiting UPDATE re-checks its WHERE on the new row).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from collections.abc import Mapping
-import contextlib
 import datetime
-import threading
 from typing import Any
 
 from oslo_config import cfg
@@ -24,10 +21,10 @@ from oslo_db import api as oslo_db_api
 from oslo_db import exception as db_exc
 from oslo_log import log
 import sqlalchemy as sa
-from sqlalchemy import orm
-from sqlalchemy import pool
 
+from cyborg_fpga.db import assignment
 from cyborg_fpga.db import engine as db_engine
+from cyborg_fpga.db import history
 from cyborg_fpga.db import inventory
 from cyborg_fpga.db import loads
 from cyborg_fpga.db import models
@@ -49,42 +46,17 @@ _retry_on_deadlock = oslo_db_api.wrap_db_retry(
     retry_on_deadlock=True)
 
 
-class Connection:
+class Connection(db_engine.Transactions):
     """The database, as the conductor and the API see it.
 
-    Safe to share between threads. On SQLite it adds to the engine what
-    threads need: a busy timeout, and write transactions that take the
-    write lock at BEGIN. An in-memory SQLite database is one connection, so
-    migrate it through ``self.engine``, not through a URL.
+    Safe to share between threads (see ``engine.Transactions``). An
+    in-memory SQLite database is one connection, so migrate it through
+    ``self.engine``, not through a URL.
     """
-
-    def __init__(self, engine: sa.engine.Engine) -> None:
-        self.engine = engine
-        self._sessionmaker = orm.sessionmaker(bind=engine,
-                                              expire_on_commit=False)
-        if engine.dialect.name == 'sqlite':
-            db_engine.prepare_sqlite(engine)
-        # In-memory SQLite is one connection shared by every thread; take
-        # turns so that two transactions never interleave on it.
-        self._lock: contextlib.AbstractContextManager[Any] = (
-            threading.Lock() if isinstance(engine.pool, pool.StaticPool)
-            else contextlib.nullcontext())
 
     @classmethod
     def from_conf(cls, conf: cfg.ConfigOpts) -> Connection:
         return cls(engine_from_conf(conf))
-
-    @contextlib.contextmanager
-    def _reader(self) -> Iterator[orm.Session]:
-        with self._lock, self._sessionmaker() as session, session.begin():
-            yield session
-
-    @contextlib.contextmanager
-    def _writer(self) -> Iterator[orm.Session]:
-        with self._lock, self._sessionmaker() as session, session.begin():
-            session.connection(
-                execution_options={db_engine.WRITE_OPTION: True})
-            yield session
 
     # Deployables
 
@@ -100,12 +72,15 @@ class Connection:
                          kind: str | None = None, vendor: str | None = None,
                          board: str | None = None, state: str | None = None,
                          parent_uuid: str | None = None,
+                         project_id: str | None = None,
                          limit: int | None = None,
                          marker: str | None = None
                          ) -> list[models.Deployable]:
         """Deployables in creation order; None means "any" for a filter.
 
-        ``marker`` is the uuid of the last deployable of the previous page.
+        ``project_id`` keeps the boards and regions assigned to it and the
+        PFs and VFs below them. ``marker`` is the uuid of the last
+        deployable of the previous page.
         """
         if limit is not None and limit < 0:
             raise exception.InvalidRequest(
@@ -116,6 +91,8 @@ class Connection:
         for name, value in filters.items():
             if value is not None:
                 query = query.where(getattr(Deployable, name) == value)
+        if project_id is not None:
+            query = query.where(assignment.of_project(project_id))
         if limit is not None:
             query = query.limit(limit)
         with self._reader() as session:
@@ -145,6 +122,27 @@ class Connection:
         if found is None:
             raise exception.DeployableNotFound(uuid=uuid)
         return found
+
+    def get_access(self, uuid: str) -> assignment.Access:
+        """Whose the deployable is and whether it takes loads."""
+        with self._reader() as session:
+            return assignment.access(session, uuid)
+
+    @_retry_on_deadlock
+    def assign(self, uuid: str,
+               project_id: str | None) -> models.Deployable:
+        """Assign a board or region to a project; None takes it back."""
+        with self._writer() as session:
+            return assignment.update(session, uuid, project_id=project_id)
+
+    @_retry_on_deadlock
+    def set_maintenance(self, uuid: str, on: bool,
+                        reason: str | None = None) -> models.Deployable:
+        """Put a board or region in maintenance, or out (forgetting why)."""
+        with self._writer() as session:
+            return assignment.update(session, uuid, maintenance=on,
+                                     maintenance_reason=reason if on
+                                     else None)
 
     @_retry_on_deadlock
     def acquire_deployable(self, uuid: str, owner: str) -> models.Deployable:
@@ -250,15 +248,11 @@ class Connection:
                       bitstream_uuid: str | None, user_id: str | None,
                       project_id: str | None, request_id: str | None) -> int:
         """Record the start of a load; returns the record's id."""
-        record = models.ProgramHistory(
-            deployable_uuid=deployable_uuid, host=host,
-            bitstream_uuid=bitstream_uuid, user_id=user_id,
-            project_id=project_id, request_id=request_id,
-            started_at=models.utcnow(), result=models.IN_PROGRESS)
         with self._writer() as session:
-            session.add(record)
-            session.flush()
-            return record.id
+            return history.start(session, dict(
+                deployable_uuid=deployable_uuid, host=host,
+                bitstream_uuid=bitstream_uuid, user_id=user_id,
+                project_id=project_id, request_id=request_id))
 
     def finish_history(self, history_id: int, *, result: str,
                        code: int | None, error_code: str | None,
@@ -267,28 +261,33 @@ class Connection:
             raise ValueError('a finished load succeeded or failed, not %r'
                              % result)
         with self._writer() as session:
-            changed = session.execute(
-                sa.update(models.ProgramHistory)
-                .where(models.ProgramHistory.id == history_id)
-                .values(result=result, code=code, error_code=error_code,
-                        reason=reason, duration_ms=duration_ms,
-                        finished_at=models.utcnow())
-                .execution_options(synchronize_session=False))
-        if changed.rowcount != 1:  # type: ignore[attr-defined]
+            found = history.finish(session, history_id, dict(
+                result=result, code=code, error_code=error_code,
+                reason=reason, duration_ms=duration_ms))
+        if not found:
             # History is a record, not a lock: a lost record must not turn
             # a finished load into an error.
             LOG.warning('Load history record %s not found', history_id)
 
-    def list_history(self, deployable_uuid: str,
-                     limit: int = 50) -> list[models.ProgramHistory]:
-        """The latest loads of a deployable, newest first."""
-        history = models.ProgramHistory
+    def record_refused(self, who: Mapping[str, str | None], *,
+                       error_code: str, reason: str) -> int:
+        """Record an attempt refused before the lock; returns its id.
+
+        ``who`` has the keys of ``history.WHO``, as start_history takes.
+        """
+        with self._writer() as session:
+            return history.refused(session, dict(who), error_code, reason)
+
+    def list_history(self, deployable_uuid: str, limit: int = 50,
+                     project_id: str | None = None
+                     ) -> list[models.ProgramHistory]:
+        """The latest attempts on a deployable, newest first.
+
+        With ``project_id``, only the attempts made from that project.
+        """
         with self._reader() as session:
-            return list(session.scalars(
-                sa.select(history)
-                .where(history.deployable_uuid == deployable_uuid)
-                .order_by(history.id.desc())
-                .limit(limit)))
+            return history.latest(session, deployable_uuid, limit,
+                                  project_id)
 
     # Agents
 

@@ -1,4 +1,5 @@
-"""Engines for the conductor's database, and what SQLite needs of them.
+"""Engines for the conductor's database, what SQLite needs of them, and
+the transactions ``api.Connection`` runs on them.
 
 Split from ``api`` so that module holds only the reads and writes;
 ``api.create_engine`` and ``api.engine_from_conf`` remain the names to use.
@@ -6,11 +7,16 @@ Split from ``api`` so that module holds only the reads and writes;
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+import contextlib
+import threading
 from typing import Any
 
 from oslo_config import cfg
 from oslo_db.sqlalchemy import engines
 import sqlalchemy as sa
+from sqlalchemy import orm
+from sqlalchemy import pool
 
 # Execution option that marks a transaction that will write (see
 # _sqlite_begin).
@@ -78,3 +84,34 @@ def prepare_sqlite(engine: sa.engine.Engine) -> None:
         sa.event.listen(engine, 'connect', _sqlite_connect)
     if not sa.event.contains(engine, 'begin', _sqlite_begin):
         sa.event.listen(engine, 'begin', _sqlite_begin)
+
+
+class Transactions:
+    """Short transactions on one engine, safe to share between threads.
+
+    On SQLite it adds to the engine what threads need: a busy timeout, and
+    write transactions that take the write lock at BEGIN.
+    """
+
+    def __init__(self, engine: sa.engine.Engine) -> None:
+        self.engine = engine
+        self._sessionmaker = orm.sessionmaker(bind=engine,
+                                              expire_on_commit=False)
+        if engine.dialect.name == 'sqlite':
+            prepare_sqlite(engine)
+        # In-memory SQLite is one connection shared by every thread; take
+        # turns so that two transactions never interleave on it.
+        self._lock: contextlib.AbstractContextManager[Any] = (
+            threading.Lock() if isinstance(engine.pool, pool.StaticPool)
+            else contextlib.nullcontext())
+
+    @contextlib.contextmanager
+    def _reader(self) -> Iterator[orm.Session]:
+        with self._lock, self._sessionmaker() as session, session.begin():
+            yield session
+
+    @contextlib.contextmanager
+    def _writer(self) -> Iterator[orm.Session]:
+        with self._lock, self._sessionmaker() as session, session.begin():
+            session.connection(execution_options={WRITE_OPTION: True})
+            yield session

@@ -48,7 +48,11 @@ STATES = (READY, PROGRAMMING, ERROR)
 IN_PROGRESS = 'in_progress'
 SUCCEEDED = 'succeeded'
 FAILED = 'failed'
-RESULTS = (IN_PROGRESS, SUCCEEDED, FAILED)
+# Refused before the deployable was locked (policy, assignment, maintenance,
+# a bitstream the caller cannot see or that does not fit, busy): the device
+# was never touched.
+REFUSED = 'refused'
+RESULTS = (IN_PROGRESS, SUCCEEDED, FAILED, REFUSED)
 
 # Constraint names follow one rule so that a later migration can drop or
 # alter a constraint by name on every backend.
@@ -93,6 +97,8 @@ class Deployable(Base):
     __table_args__ = (
         sa.Index('ix_deployables_parent_uuid', 'parent_uuid'),
         sa.Index('ix_deployables_host', 'host'),
+        # Serves a project's list of deployables.
+        sa.Index('ix_deployables_project_id', 'project_id'),
         MYSQL_TABLE_ARGS,
     )
 
@@ -155,6 +161,15 @@ class Deployable(Base):
     last_bitstream: orm.Mapped[str | None] = orm.mapped_column(sa.String(36))
     last_program_at: orm.Mapped[datetime.datetime | None] = (
         orm.mapped_column(sa.DateTime))
+    # The operator's, never the hardware's: an inventory sync leaves these
+    # three alone (db/assignment.py). The project a board or region is
+    # assigned to, None for the admins' alone; always None on a PF or VF,
+    # which takes its board's or region's rather than a copy of it.
+    project_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    # A deployable in maintenance takes no load, except an admin's forced one.
+    maintenance: orm.Mapped[bool] = orm.mapped_column(
+        sa.Boolean, nullable=False, default=False, server_default=sa.false())
+    maintenance_reason: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
     created_at: orm.Mapped[datetime.datetime | None] = orm.mapped_column(
         sa.DateTime, default=utcnow)
     updated_at: orm.Mapped[datetime.datetime | None] = orm.mapped_column(

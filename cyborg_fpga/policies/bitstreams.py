@@ -6,7 +6,8 @@ LIST = 'bitstreams:list'
 
 rules = [
     policy.DocumentedRuleDefault(
-        name=LIST, check_str=base.ADMIN_OR_READER, scope_types=['project'],
+        name=LIST, check_str=base.ADMIN_OR_READER,
+        scope_types=['project'],
         description='List the bitstreams the caller may load; the image '
                     'service decides which the caller can see.',
         operations=[{'path': '/bitstreams', 'method': 'GET'}]),

@@ -12,6 +12,8 @@ from cyborg_fpga.api import state
 from cyborg_fpga.api import validation
 from cyborg_fpga import compatibility
 from cyborg_fpga import exception
+from cyborg_fpga.policies import fpga as policies
+from cyborg_fpga import policy
 
 # The specification fixes this body, whether the agent loaded the bitstream
 # or found it already loaded.
@@ -45,9 +47,14 @@ def history(request: webob.Request, ctxt: Any, app: state.AppState,
     params = validation.query(request, schemas.HISTORY_QUERY)
     limit = validation.limit(params, HISTORY_DEFAULT_LIMIT,
                              app.conf.api.max_limit)
-    # A 404 for an unknown deployable, rather than an empty history.
-    app.db.get_deployable(deployable_uuid)
-    rows = app.db.list_history(deployable_uuid, limit=limit)
+    # The route has answered 404 for an unknown deployable already. Callers
+    # see their own project's attempts: not a previous tenant's, nor who
+    # from elsewhere tried and was refused.
+    project_id = None
+    if not policy.allowed(app.enforcer, policies.HISTORY_ALL_PROJECTS, ctxt):
+        project_id = ctxt.project_id or ''
+    rows = app.db.list_history(deployable_uuid, limit=limit,
+                               project_id=project_id)
     return {'history': [views.history(row) for row in rows]}
 
 

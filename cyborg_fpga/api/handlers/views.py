@@ -80,6 +80,11 @@ def deployable(row: Any) -> dict[str, Any]:
         'pci_offset': row.pci_offset,
         'capability': row.capability,
         'kpi': row.kpi,
+        # The operator's: null on a PF or VF, which take those of the board
+        # or region above them.
+        'project_id': row.project_id,
+        'maintenance': row.maintenance,
+        'maintenance_reason': row.maintenance_reason,
         'created_at': iso(row.created_at),
         'updated_at': iso(row.updated_at),
     })

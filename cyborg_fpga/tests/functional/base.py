@@ -83,8 +83,40 @@ class DeploymentTestCase(base.TestCase):
 
     # Helpers shared by the tests.
 
+    # An admin of the noauth deployment (deployment.request's default).
+    ADMIN_TOKEN: ClassVar[str] = 'admin:admin'
+
     def new_project(self) -> str:
         return glance.random_project_id()
+
+    def assign(self, deployable: str, project: str | None, *,
+               token: str | None = None, **extra: Any) -> Any:
+        """Assign a board or region to ``project`` through the admin API.
+
+        ``extra`` adds fields of PATCH /deployables/{uuid}, such as
+        ``maintenance``. Every deployable is the admins' alone until then.
+        """
+        response = self.deployment.request(
+            'PATCH', '/deployables/%s' % deployable,
+            token=token or self.ADMIN_TOKEN,
+            json=dict(extra, project_id=project))
+        self.assertEqual(200, response.status_code, response.text)
+        return response.json()['deployable']
+
+    def history(self, deployable: str, project: str) -> list[Any]:
+        """The attempts of ``project`` on ``deployable``, newest first.
+
+        The deployment is the whole class's: other tests' attempts are in
+        its history too.
+        """
+        return self.deployment.db.list_history(deployable,
+                                               project_id=project)
+
+    def assign_all(self, project: str) -> None:
+        """Give ``project`` every board and region of the deployment."""
+        for host in self.deployment.hosts.values():
+            for deployable in host.deployables:
+                self.assign(deployable, project)
 
     def bitstream(self, project: str, data: bytes | None = b'\x5a' * 4096,
                   **kwargs: Any) -> str:

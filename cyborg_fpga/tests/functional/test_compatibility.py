@@ -28,21 +28,24 @@ class MariaDBCompatibilityTest(base.DeploymentTestCase):
         self.admin = 'admin:%s' % self.project
         self.host_a = self.deployment.hosts['host-a']
         self.host_b = self.deployment.hosts['host-b']
+        self.assign_all(self.project)
 
     def image(self, properties, data=b'\x3c' * 4096):
         return self.bitstream(self.project, data, properties=properties)
 
     def refused(self, deployable, image, *keys):
-        before = len(self.deployment.db.list_history(deployable))
         response = self.program(deployable, image, self.member)
         self.assertEqual(409, response.status_code, response.text)
         body = response.json()
         self.assertEqual('fpga.bitstream_incompatible', body['code'])
         for key in keys:
             self.assertIn(key, body['error'])
-        # Refused before the lock: no history, the device untouched.
-        self.assertEqual(before,
-                         len(self.deployment.db.list_history(deployable)))
+        # Refused before the lock: recorded as refused, nothing locked.
+        entry = self.deployment.db.list_history(deployable)[0]
+        self.assertEqual(('refused', 'fpga.bitstream_incompatible'),
+                         (entry.result, entry.error_code))
+        self.assertEqual('ready',
+                         self.deployment.db.get_deployable(deployable).state)
         return body['error']
 
     def test_pr_bitstream_of_another_shell_is_refused_naming_both_values(self):

@@ -4,6 +4,7 @@ Each class runs its SQLite twin against a database of its own; the race
 tests there have every thread on a connection of its own.
 """
 
+from cyborg_fpga.tests.unit.db import test_assignment
 from cyborg_fpga.tests.unit.db import test_deployables
 from cyborg_fpga.tests.unit.db import test_history
 from cyborg_fpga.tests.unit.db import test_inventory
@@ -66,4 +67,16 @@ class TestSyncLeavesTopologyMySQL(test_tree.TestSyncLeavesTopology):
 
 
 class TestGetTreeMySQL(test_tree.TestGetTree):
+    BACKEND = BACKEND
+
+
+class TestAssignmentMySQL(test_assignment.TestAssignment):
+    BACKEND = BACKEND
+
+
+class TestListByProjectMySQL(test_assignment.TestListByProject):
+    BACKEND = BACKEND
+
+
+class TestRefusedHistoryMySQL(test_assignment.TestRefusedHistory):
     BACKEND = BACKEND

@@ -4,6 +4,7 @@ Each class runs its SQLite twin against a database of its own; the race
 tests there have every thread on a connection of its own.
 """
 
+from cyborg_fpga.tests.unit.db import test_assignment
 from cyborg_fpga.tests.unit.db import test_deployables
 from cyborg_fpga.tests.unit.db import test_history
 from cyborg_fpga.tests.unit.db import test_inventory
@@ -66,4 +67,16 @@ class TestSyncLeavesTopologyPostgreSQL(test_tree.TestSyncLeavesTopology):
 
 
 class TestGetTreePostgreSQL(test_tree.TestGetTree):
+    BACKEND = BACKEND
+
+
+class TestAssignmentPostgreSQL(test_assignment.TestAssignment):
+    BACKEND = BACKEND
+
+
+class TestListByProjectPostgreSQL(test_assignment.TestListByProject):
+    BACKEND = BACKEND
+
+
+class TestRefusedHistoryPostgreSQL(test_assignment.TestRefusedHistory):
     BACKEND = BACKEND

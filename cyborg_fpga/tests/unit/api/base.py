@@ -38,7 +38,7 @@ class ApiTestCase(base.TestCase):
         self.db = fakes.FakeDB()
         self.db.add(fakes.deployable(DEPLOYABLE))
         self.images = fakes.FakeImageService([])
-        self.conductor = fakes.FakeConductor(self.enforcer)
+        self.conductor = fakes.FakeConductor(self.enforcer, self.db)
 
     @property
     def app(self) -> Any:

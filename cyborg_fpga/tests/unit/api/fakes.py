@@ -1,8 +1,8 @@
 """In-memory stand-ins for the layers below the API.
 
 The database and the image service are tested on their own; here they only
-have to answer like them. The conductor stub enforces fpga:program with the
-real enforcer, as the real conductor does.
+have to answer like them. The conductor stub enforces fpga:program on the
+deployable with the real enforcer and authz, as the real conductor does.
 """
 
 from __future__ import annotations
@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 import dataclasses
 import datetime
+import typing
 from typing import Any
 
+from cyborg_fpga import authz
+from cyborg_fpga.db import assignment
 from cyborg_fpga import exception
 from cyborg_fpga.image import base as image_base
-from cyborg_fpga import policy
 
 DEPLOYABLE_FIELDS = (
     'uuid', 'parent_uuid', 'host', 'kind', 'name', 'vendor', 'board',
@@ -22,8 +24,8 @@ DEPLOYABLE_FIELDS = (
     'loaded_bs_uuid', 'loaded_function_uuid', 'loaded_function_name',
     'loaded_driver', 'loaded_driver_ver', 'loaded_driver_path', 'pci_offset',
     'capability', 'kpi', 'state', 'last_code', 'last_error_code',
-    'last_reason', 'last_bitstream', 'last_program_at', 'created_at',
-    'updated_at')
+    'last_reason', 'last_bitstream', 'last_program_at', 'project_id',
+    'maintenance', 'maintenance_reason', 'created_at', 'updated_at')
 
 NOW = datetime.datetime(2024, 5, 1, 12, 0, 0)
 
@@ -45,11 +47,17 @@ class Row:
 
 
 def deployable(uuid: str, **values: Any) -> Row:
+    """A board of project p1 unless told otherwise.
+
+    A PF or VF carries no project: it takes its board's or region's.
+    """
     row = dict.fromkeys(DEPLOYABLE_FIELDS)
     row.update(uuid=uuid, host='host-1', kind='board', name='fpga0',
                vendor='xilinx', board='u250', state='ready',
-               created_at=NOW, updated_at=NOW)
+               maintenance=False, created_at=NOW, updated_at=NOW)
     row.update(values)
+    if 'project_id' not in values and row['kind'] in ('board', 'region'):
+        row['project_id'] = 'p1'
     return Row(row)
 
 
@@ -79,15 +87,32 @@ class FakeDB:
         except KeyError:
             raise exception.DeployableNotFound(uuid=uuid) from None
 
+    def get_access(self, uuid: str) -> assignment.Access:
+        row = self.get_deployable(uuid)
+        root = row
+        while root.kind in ('pf', 'vf') and root.parent_uuid:
+            root = self.get_deployable(root.parent_uuid)
+        board = (self.deployables.get(root.parent_uuid)
+                 if root.kind == 'region' else None)
+        down = next((r for r in (root, board) if r and r.maintenance), None)
+        return assignment.Access(
+            deployable=typing.cast(Any, row), project_id=root.project_id,
+            maintenance=assignment.Maintenance(
+                down.uuid, down.maintenance_reason) if down else None)
+
     def list_deployables(self, *, limit: int | None = None,
                          marker: str | None = None,
+                         project_id: str | None = None,
                          **filters: Any) -> list[Row]:
         self.calls.append(('list_deployables',
-                           dict(filters, limit=limit, marker=marker)))
+                           dict(filters, limit=limit, marker=marker,
+                                project_id=project_id)))
         rows = sorted(self.deployables.values(), key=lambda r: r.uuid)
         rows = [r for r in rows
                 if all(v is None or getattr(r, k) == v
-                       for k, v in filters.items())]
+                       for k, v in filters.items())
+                and project_id in (None,
+                                   self.get_access(r.uuid).project_id)]
         if marker is not None:
             if marker not in self.deployables:
                 raise exception.InvalidRequest(
@@ -107,9 +132,27 @@ class FakeDB:
             level = [c for r in level for c in self.list_children(r.uuid)]
         return root, below
 
-    def list_history(self, deployable_uuid: str, limit: int = 50) -> list[Row]:
-        self.calls.append(('list_history', {'limit': limit}))
-        return self.histories.get(deployable_uuid, [])[:limit]
+    def list_history(self, deployable_uuid: str, limit: int = 50,
+                     project_id: str | None = None) -> list[Row]:
+        self.calls.append(('list_history', {'limit': limit,
+                                            'project_id': project_id}))
+        return [row for row in self.histories.get(deployable_uuid, [])
+                if project_id in (None, row.project_id)][:limit]
+
+    def assign(self, uuid: str, project_id: str | None) -> Row:
+        return self._update(uuid, project_id=project_id)
+
+    def set_maintenance(self, uuid: str, on: bool,
+                        reason: str | None = None) -> Row:
+        return self._update(uuid, maintenance=on,
+                            maintenance_reason=reason if on else None)
+
+    def _update(self, uuid: str, **values: Any) -> Row:
+        row = self.get_deployable(uuid)
+        if row.kind not in ('board', 'region'):
+            raise exception.InvalidRequest(reason='a PF or VF')
+        self.calls.append(('update', dict(values, uuid=uuid)))
+        return self.add(Row(dict(row.values, **values)))
 
 
 class FakeImageService(image_base.ImageService):
@@ -131,18 +174,22 @@ class FakeImageService(image_base.ImageService):
 
 
 class FakeConductor:
-    """Checks the policy like the conductor, then raises ``error`` if set."""
+    """Checks the deployable like the conductor, then raises ``error``."""
 
-    def __init__(self, enforcer: Any) -> None:
+    def __init__(self, enforcer: Any, db: FakeDB) -> None:
         self.enforcer = enforcer
+        self.db = db
         self.error: BaseException | None = None
         self.calls: list[tuple[Any, str, str, bool]] = []
 
     def program(self, ctxt: Any, deployable_uuid: str, bitstream_uuid: str,
                 force: bool = False) -> None:
-        policy.authorize(self.enforcer, 'fpga:program', ctxt)
+        access = authz.deployable(self.enforcer, 'fpga:program', ctxt,
+                                  self.db, deployable_uuid, hide=False)
         if force:
-            policy.authorize(self.enforcer, 'fpga:program:force', ctxt)
+            authz.check(self.enforcer, 'fpga:program:force', ctxt,
+                        deployable_uuid, access, hide=False)
+        authz.ensure_loadable(access, force)
         self.calls.append((ctxt, deployable_uuid, bitstream_uuid, force))
         if self.error is not None:
             raise self.error

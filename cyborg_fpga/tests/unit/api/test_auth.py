@@ -17,6 +17,7 @@ class TestNoauth(base.ApiTestCase):
                              401, 'fpga.not_authenticated')
 
     def test_user_and_project_from_the_token(self) -> None:
+        self.db.assign(base.DEPLOYABLE, 'p2')
         self.program(token='bob:p2')
         ctxt = self.conductor.calls[0][0]
         self.assertEqual(('bob', 'p2'), (ctxt.user_id, ctxt.project_id))
@@ -113,11 +114,15 @@ class TestKeystone(base.ApiTestCase):
 
     def test_no_role_cannot_read(self) -> None:
         nobody = self.token('observer')
-        for path in ('/fpga/' + base.DEPLOYABLE, '/deployables',
-                     '/deployables/' + base.DEPLOYABLE, '/bitstreams',
-                     '/fpga/%s/history' % base.DEPLOYABLE):
+        for path in ('/deployables', '/bitstreams'):
             self.assertError(self.call('GET', path, token=nobody), 422,
                              'fpga.not_authorized')
+        # A deployable it may not read is one it cannot tell exists.
+        for path in ('/fpga/' + base.DEPLOYABLE,
+                     '/deployables/' + base.DEPLOYABLE,
+                     '/fpga/%s/history' % base.DEPLOYABLE):
+            self.assertError(self.call('GET', path, token=nobody), 404,
+                             'fpga.deployable_not_found')
 
     def test_public_routes_need_no_token(self) -> None:
         self.assertEqual(200, self.call('GET', '/', token=None).status_int)

@@ -154,8 +154,9 @@ class TestCompatibleBitstreams(base.ApiTestCase):
 
     def test_refused(self) -> None:
         path = '/fpga/%s/bitstreams' % base.DEPLOYABLE
-        self.assertError(self.call('GET', path, token='eve:p1:guest'), 422,
-                         'fpga.not_authorized')
+        # A read the rule refuses looks like a missing deployable.
+        self.assertError(self.call('GET', path, token='eve:p1:guest'), 404,
+                         'fpga.deployable_not_found')
         self.assertError(self.call('GET', path, token=None), 401,
                          'fpga.not_authenticated')
         self.assertEqual([], self.images.calls)

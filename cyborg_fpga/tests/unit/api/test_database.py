@@ -39,6 +39,8 @@ class TestReadsOnSqlite(base.ApiTestCase):
                     'parent_uuid': BOARD, 'region_type_uuid': REGION_TYPE}
                    for i, uuid in enumerate(REGIONS)]
         self.real_db.sync_inventory('host-1', ['fake'], [board] + regions)
+        for uuid in [BOARD] + REGIONS:
+            self.real_db.assign(uuid, 'p1')
 
     def test_show_and_children(self) -> None:
         body = self.call('GET', '/deployables/' + BOARD).json['deployable']

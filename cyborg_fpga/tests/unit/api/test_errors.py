@@ -42,6 +42,7 @@ class TestStatusTable(base.ApiTestCase):
             'fpga.method_not_allowed': 405, 'fpga.request_too_large': 413,
             'fpga.unsupported_media_type': 415,
             'fpga.invalid_metadata': 400, 'fpga.bitstream_incompatible': 409,
+            'fpga.deployable_in_maintenance': 409,
         }
         self.assertEqual(expected, errors.STATUS)
 

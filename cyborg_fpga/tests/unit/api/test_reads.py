@@ -92,14 +92,16 @@ class TestHistory(base.ApiTestCase):
                           'duration_ms', 'result', 'code', 'error_code',
                           'reason'}, set(history[1]))
         self.assertEqual('fpga.program_failed', history[1]['error_code'])
-        self.assertEqual(('list_history', {'limit': 50}), self.db.calls[-1])
+        # A member sees its own project's attempts only.
+        self.assertEqual(('list_history', {'limit': 50, 'project_id': 'p1'}),
+                         self.db.calls[-1])
 
     def test_limit(self) -> None:
         self.call('GET', '/fpga/%s/history?limit=2' % base.DEPLOYABLE)
-        self.assertEqual(('list_history', {'limit': 2}), self.db.calls[-1])
+        self.assertEqual(2, self.db.calls[-1][1]['limit'])
         self.conf.set_override('max_limit', 10, group='api')
         self.call('GET', '/fpga/%s/history?limit=5000' % base.DEPLOYABLE)
-        self.assertEqual(('list_history', {'limit': 10}), self.db.calls[-1])
+        self.assertEqual(10, self.db.calls[-1][1]['limit'])
 
     def test_bad_limit(self) -> None:
         for limit in ('0', '-1', 'ten', '1.5', ''):
@@ -133,7 +135,8 @@ class TestDeployables(base.ApiTestCase):
              'board', 'address', 'driver', 'region_type_uuid', 'state',
              'loaded_bitstream', 'loaded_at', 'loaded_metadata',
              'pci_offset', 'capability', 'kpi', 'last_program', 'created_at',
-             'updated_at'}, set(body['deployables'][0]))
+             'updated_at', 'project_id', 'maintenance',
+             'maintenance_reason'}, set(body['deployables'][0]))
 
     def test_filters_reach_the_database(self) -> None:
         query = ('host=host-1&kind=region&vendor=xilinx&board=u250&'
@@ -267,12 +270,22 @@ class TestDeployables(base.ApiTestCase):
 class TestVersions(base.ApiTestCase):
 
     def test_root_needs_no_token(self) -> None:
+        self.conf.set_override('auth_strategy', 'keystone', group='api')
         response = self.call('GET', '/', token=None)
         self.assertEqual(200, response.status_int)
         self.assertEqual({'versions': [{
             'id': 'v1', 'status': 'CURRENT',
             'links': [{'rel': 'self', 'href': 'http://localhost/'}]}]},
             response.json)
+
+    def test_noauth_says_so(self) -> None:
+        body = self.call('GET', '/', token=None).json
+        self.assertEqual('noauth', body['auth_strategy'])
+        self.assertIn('NO AUTHENTICATION', body['warning'])
+        self.assertEqual('v1', body['versions'][0]['id'])
+        # And in the log, loudly, by the process that built the API.
+        self.assertIn('auth_strategy = noauth: NO AUTHENTICATION',
+                      self.log.output)
 
     def test_healthcheck_needs_no_token(self) -> None:
         response = self.call('GET', '/healthcheck', token=None)

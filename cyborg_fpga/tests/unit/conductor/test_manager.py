@@ -99,6 +99,9 @@ class ConductorTestCase(base.TestCase):
             'vendor': 'Xilinx', 'board': 'U250', 'address': '0000:3b:00.0/r0',
             'parent_uuid': BOARD, 'region_type_uuid': REGION_TYPE,
             'loaded_bitstream': None, 'driver': 'fake'}])
+        # Project p1's, so that its members may load them.
+        self.db.assign(BOARD, 'p1')
+        self.db.assign(REGION, 'p1')
         self.images = StubImages()
         self.images.add(IMAGE)
         self.agents = StubAgents()
@@ -133,7 +136,10 @@ class ConductorProgramTest(ConductorTestCase):
     def test_invisible_bitstream_is_not_authorized(self):
         self.assertRaises(exception.NotAuthorized, self.conductor.program,
                           self.ctxt, BOARD, str(uuid.uuid4()))
-        self.assertEqual([], self.db.list_history(BOARD))
+        [entry] = self.db.list_history(BOARD)
+        self.assertEqual(('refused', 'fpga.not_authorized'),
+                         (entry.result, entry.error_code))
+        self.assertEqual('ready', self.db.get_deployable(BOARD).state)
 
     def test_images_that_are_no_bitstream(self):
         untagged, queued = str(uuid.uuid4()), str(uuid.uuid4())
@@ -145,7 +151,12 @@ class ConductorProgramTest(ConductorTestCase):
         self.assertEqual([], self.agents.calls)
 
     def test_unknown_deployable(self):
+        # Only an admin learns that it does not exist.
+        admin = context.from_noauth_token('admin:p1')
         self.assertRaises(exception.DeployableNotFound,
+                          self.conductor.program, admin,
+                          str(uuid.uuid4()), IMAGE)
+        self.assertRaises(exception.NotAuthorized,
                           self.conductor.program, self.ctxt,
                           str(uuid.uuid4()), IMAGE)
 
@@ -218,7 +229,8 @@ class ConductorMetadataTest(ConductorTestCase):
         self.assertIn('shell_id', error.message)
         self.assertIn(SHELL, error.message)
         self.assertEqual([], self.agents.calls)
-        self.assertEqual([], self.db.list_history(REGION))
+        self.assertEqual(['fpga.bitstream_incompatible'],
+                         [h.error_code for h in self.db.list_history(REGION)])
 
     def test_only_admins_force(self):
         image = str(uuid.uuid4())

@@ -32,7 +32,7 @@ class TestMigration(base.TestCase):
         return set(sa.inspect(self.engine).get_table_names())
 
     def test_head_is_numbered(self) -> None:
-        self.assertEqual('0002', migration.head())
+        self.assertEqual('0003', migration.head())
 
     def test_empty(self) -> None:
         self.assertIsNone(migration.current(self.engine))
@@ -66,12 +66,14 @@ class TestMigration(base.TestCase):
                 "INSERT INTO deployables (uuid, host, kind, state, "
                 "loaded_bitstream) VALUES ('u-1', 'h', 'board', 'ready', "
                 "'image-1')"))
-        migration.upgrade(self.engine)
+        migration.upgrade(self.engine, '0002')
         self.assertEqual('0002', migration.current(self.engine))
         columns = {c['name']: c for c in
                    sa.inspect(self.engine).get_columns('deployables')}
         for name in NEW_COLUMNS:
             self.assertTrue(columns[name]['nullable'], name)
+        # The models are those of the newest revision.
+        migration.upgrade(self.engine)
         row = api.Connection(self.engine).get_deployable('u-1')
         self.assertEqual('image-1', row.loaded_bitstream)
         self.assertEqual([None] * len(NEW_COLUMNS),
@@ -84,6 +86,22 @@ class TestMigration(base.TestCase):
                 "'h', 'pf', 'ready', '0', :path)"), {'path': '/p' * 500})
         self.assertEqual('/p' * 500, api.Connection(self.engine)
                          .get_deployable('u-2').loaded_driver_path)
+
+    def test_0003_leaves_every_deployable_unassigned(self) -> None:
+        migration.upgrade(self.engine, '0002')
+        with self.engine.begin() as conn:
+            conn.execute(sa.text(
+                "INSERT INTO deployables (uuid, host, kind, state) "
+                "VALUES ('u-1', 'h', 'board', 'ready')"))
+        migration.upgrade(self.engine)
+        self.assertEqual('0003', migration.current(self.engine))
+        row = api.Connection(self.engine).get_deployable('u-1')
+        self.assertEqual((None, False, None),
+                         (row.project_id, row.maintenance,
+                          row.maintenance_reason))
+        indexes = {index['name'] for index in
+                   sa.inspect(self.engine).get_indexes('deployables')}
+        self.assertIn('ix_deployables_project_id', indexes)
 
     def test_upgrade_twice(self) -> None:
         migration.upgrade(self.engine)
