@@ -11,6 +11,7 @@ from oslo_config import cfg
 import oslo_messaging as messaging
 from oslo_messaging._metrics import client as metrics_client
 from oslo_messaging._tracing import client as tracing_client
+from oslo_messaging import opts as messaging_opts
 
 from cyborg_fpga import context
 
@@ -19,17 +20,34 @@ from cyborg_fpga import context
 ALLOWED_EXMODS = ['cyborg_fpga.exception']
 
 
-def get_transport(conf: cfg.ConfigOpts) -> messaging.RPCTransport:
-    # oslo.messaging registers its tracing and metrics options on the global
-    # CONF only; a client built on a private ConfigOpts fails at its first
-    # call without them.
+def register_messaging_opts(conf: cfg.ConfigOpts) -> None:
+    """Register oslo.messaging's global-only options on ``conf``.
+
+    oslo.messaging registers its tracing and metrics options on the global
+    CONF only, and its notification options when a notifier is built; a
+    client built on a private ConfigOpts fails at its first call without
+    the former, and the conductor reads the latter before.
+    """
     for group, opts in (
             ('oslo_messaging_tracing', tracing_client.oslo_messaging_tracing),
-            ('oslo_messaging_metrics', metrics_client.oslo_messaging_metrics)):
+            ('oslo_messaging_metrics', metrics_client.oslo_messaging_metrics),
+            ('oslo_messaging_notifications',
+             dict(messaging_opts.list_opts())['oslo_messaging_notifications'])):
         if group not in conf:
             conf.register_opts(opts, group=group)
+
+
+def get_transport(conf: cfg.ConfigOpts) -> messaging.RPCTransport:
+    register_messaging_opts(conf)
     return messaging.get_rpc_transport(conf,
                                        allowed_remote_exmods=ALLOWED_EXMODS)
+
+
+def get_notification_transport(
+        conf: cfg.ConfigOpts) -> messaging.NotificationTransport:
+    """``[oslo_messaging_notifications] transport_url``, else the RPC one."""
+    register_messaging_opts(conf)
+    return messaging.get_notification_transport(conf)
 
 
 class ContextSerializer(messaging.NoOpSerializer):

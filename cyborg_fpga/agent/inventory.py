@@ -7,6 +7,8 @@ deployables appear and disappear without anyone entering them by hand.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+import contextlib
 import threading
 from typing import Any
 
@@ -31,6 +33,8 @@ class InventoryReporter:
         self._owners: dict[str, driver_base.FpgaDriver] = {}
         self._kinds: dict[str, str] = {}
         self._lock = threading.Lock()
+        # Held from collecting a report until the conductor has stored it.
+        self._in_flight = threading.Lock()
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
@@ -66,9 +70,22 @@ class InventoryReporter:
             return self._kinds.get(deployable_uuid) == driver_base.BOARD
 
     def report(self) -> None:
-        self.conductor.report_inventory(
-            context.admin_context(), self.conf.host, sorted(self.drivers),
-            self.collect())
+        with self._in_flight:
+            self.conductor.report_inventory(
+                context.admin_context(), self.conf.host, sorted(self.drivers),
+                self.collect())
+
+    @contextlib.contextmanager
+    def settled(self) -> Iterator[None]:
+        """No report is between being collected and being stored.
+
+        A load answers inside this: a report collected before the load
+        ended is then stored before the conductor records the load, never
+        after it, where it would put the device's old state back (until the
+        next report) and drop the new PF and VF deployables.
+        """
+        with self._in_flight:
+            yield
 
     def report_soon(self) -> None:
         self._wake.set()

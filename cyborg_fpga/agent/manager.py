@@ -83,7 +83,8 @@ class AgentManager:
                               loaded_bitstream=bitstream_uuid, skipped=True)
             code, reason = self._load(ctxt, driver, deployable_uuid,
                                       bitstream_uuid)
-        answer = self._answer(driver, deployable_uuid, code, reason)
+        with self.reporter.settled():
+            answer = self._answer(driver, deployable_uuid, code, reason)
         if (code is ProgramCode.SUCCESS or answer['loaded_bitstream'] == (
                 bitstream_uuid)) and self.reporter.is_board(deployable_uuid):
             # Loaded (even if its driver package then failed): a new shell

@@ -25,6 +25,7 @@ from cyborg_fpga.agent import manager as agent_manager
 from cyborg_fpga.cmd import api as api_cmd
 from cyborg_fpga.cmd import common
 from cyborg_fpga.conductor import manager as conductor_manager
+from cyborg_fpga.conductor import notify
 from cyborg_fpga.db import api as db_api
 from cyborg_fpga.db import migration
 from cyborg_fpga.drivers import loader
@@ -95,6 +96,11 @@ enabled_drivers = fake
 [fake_driver]
 inventory_file = {state}/fake-inventory.json
 program_seconds = 0.5
+
+# The fpga.program.* and fpga.shell.* notifications, here to the log
+# (doc/source/notifications.rst); a cloud sends them with messagingv2.
+# [oslo_messaging_notifications]
+# driver = log
 """
 
 
@@ -161,7 +167,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     image_service = image_base.load(conf)
     agents = InProcessAgents()
     conductor = conductor_manager.ConductorManager(
-        conf, db, image_service, agents, policy.make_enforcer(conf))
+        conf, db, image_service, agents, policy.make_enforcer(conf),
+        notifier=notify.get_notifier(conf, HOST))
     drivers = loader.load_drivers(conf)
     reporter = inventory.InventoryReporter(conf, drivers, conductor)
     agents.agents[HOST] = agent_manager.AgentManager(

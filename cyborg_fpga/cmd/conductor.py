@@ -9,6 +9,7 @@ from oslo_log import log as logging
 from cyborg_fpga.agent import rpcapi as agent_rpcapi
 from cyborg_fpga.cmd import common
 from cyborg_fpga.conductor import manager
+from cyborg_fpga.conductor import notify
 from cyborg_fpga.db import api as db_api
 from cyborg_fpga.image import base as image_base
 from cyborg_fpga import policy
@@ -22,7 +23,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     transport = rpc.get_transport(conf)
     conductor = manager.ConductorManager(
         conf, db_api.Connection.from_conf(conf), image_base.load(conf),
-        agent_rpcapi.AgentAPI(conf, transport), policy.make_enforcer(conf))
+        agent_rpcapi.AgentAPI(conf, transport), policy.make_enforcer(conf),
+        notifier=notify.get_notifier(conf, conf.host))
     server = rpc.get_server(transport, conf.conductor.topic, conf.host,
                             [manager.ConductorEndpoint(conductor)])
     server.start()

@@ -10,6 +10,8 @@ Around the call the deployable is locked in the database by an atomic
 compare-and-set, the attempt is written to the program history, and the
 lock is always released, whatever the agent did. An attempt refused before
 the lock is written to the history too, as 'refused', without locking.
+A load that takes the lock is notified (``notify.py``): start, then end or
+error; a refused one is not, since nothing was reprogrammed.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from oslo_utils import uuidutils
 from cyborg_fpga import authz
 from cyborg_fpga import compatibility
 from cyborg_fpga.conductor import checks
+from cyborg_fpga.conductor import notify
 from cyborg_fpga.conductor import outcome as outcomes
 from cyborg_fpga.db import assignment
 from cyborg_fpga import exception
@@ -39,12 +42,13 @@ LOG = logging.getLogger(__name__)
 class ConductorManager:
 
     def __init__(self, conf: Any, db: Any, image_service: Any, agents: Any,
-                 enforcer: Any) -> None:
+                 enforcer: Any, notifier: Any | None = None) -> None:
         self.conf = conf
         self.db = db
         self.image_service = image_service
         self.agents = agents
         self.enforcer = enforcer
+        self.notifications = notify.Notifications(notifier)
 
     def program(self, ctxt: Any, deployable_uuid: str, bitstream_uuid: str,
                 force: bool = False) -> None:
@@ -68,7 +72,11 @@ class ConductorManager:
         history_id = None
         result = None
         started = time.monotonic()
+        load = notify.Load(deployable_uuid, deployable.host, bitstream_uuid,
+                           meta.function_uuid,
+                           shell=deployable.kind == compatibility.BOARD)
         try:
+            self.notifications.start(ctxt, load)
             history_id = self.db.start_history(
                 deployable_uuid=deployable_uuid, host=deployable.host,
                 bitstream_uuid=bitstream_uuid, user_id=ctxt.user_id,
@@ -84,6 +92,7 @@ class ConductorManager:
                     'device state is unknown until its agent reports.'))
             self._finish(deployable, owner, bitstream_uuid, meta, history_id,
                          result, time.monotonic() - started)
+            self._notify_end(ctxt, load, result, time.monotonic() - started)
         _audit(ctxt, deployable_uuid, bitstream_uuid, '%s on %s in %.3fs' % (
             ('already loaded' if result.skipped else 'loaded')
             if result.succeeded else 'failed (%s: %s)' % (result.error_code,
@@ -184,6 +193,24 @@ class ConductorManager:
                 history_id, result='succeeded' if ok else 'failed',
                 code=result.code, error_code=result.error_code,
                 reason=result.reason, duration_ms=int(seconds * 1000))
+
+    def _notify_end(self, ctxt: Any, load: notify.Load,
+                    result: outcomes.Outcome, seconds: float) -> None:
+        invalidated: list[str] = []
+        try:
+            if (self.notifications.enabled and load.shell
+                    and result.succeeded and not result.skipped):
+                # What release_deployable emptied: the board's regions
+                # that no other load holds.
+                invalidated = [
+                    r.uuid for r in self.db.list_deployables(
+                        parent_uuid=load.deployable_uuid,
+                        kind=compatibility.REGION)
+                    if r.state != 'programming']
+        except Exception:
+            LOG.exception('Could not list the regions of board %s for its '
+                          'notification.', load.deployable_uuid)
+        self.notifications.end(ctxt, load, result, seconds, invalidated)
 
     def report_inventory(self, ctxt: Any, host: str, drivers: list[str],
                          deployables: list[dict[str, Any]]) -> None:

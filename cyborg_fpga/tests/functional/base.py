@@ -25,6 +25,8 @@ from cyborg_fpga.tests.fixtures import services
 class DeploymentTestCase(base.TestCase):
     backend: ClassVar[str] = 'mysql'
     program_seconds: ClassVar[float] = 0.0
+    # Deployment(extra_config=...) of the class's deployment.
+    extra_config: ClassVar[dict[str, dict[str, str]]] = {}
     _stack: ClassVar[fixtures.Fixture | None] = None
     _deployment: ClassVar[deployment.Deployment | None] = None
     _setup_error: ClassVar[str | None] = None
@@ -68,7 +70,8 @@ class DeploymentTestCase(base.TestCase):
         try:
             cls._deployment = stack.useFixture(deployment.Deployment(
                 db.url, testcase.glance.endpoint,
-                program_seconds=cls.program_seconds))
+                program_seconds=cls.program_seconds,
+                extra_config=cls.extra_config))
         except services.ServiceUnavailable as e:
             base.service_unavailable(testcase, str(e))
         except Exception as e:

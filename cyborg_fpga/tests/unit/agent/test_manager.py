@@ -358,3 +358,42 @@ class DriverPackageTest(AgentTestBase):
             self.conf, DATA, name='plain', owner='p1',
             properties={'driver': '', 'driver_path': '/nowhere'})
         self.assertEqual(0, self.program(image=image)['code'])
+
+
+class ReportOrderTest(AgentTestBase):
+    """A report collected before a load ends is stored before its answer."""
+
+    def test_answer_waits_for_a_report_in_flight(self):
+        import threading
+
+        collected = threading.Event()
+        release = threading.Event()
+        order = []
+
+        class SlowConductor(RecordingConductor):
+            def report_inventory(self, ctxt, host, drivers, deployables):
+                collected.set()
+                release.wait(10)
+                order.append('report stored')
+
+        self.reporter.conductor = SlowConductor()
+        reporting = threading.Thread(target=self.reporter.report)
+        reporting.start()
+        self.assertTrue(collected.wait(10))
+
+        answers = []
+
+        def load():
+            answers.append(self.program())
+            order.append('load answered')
+
+        loading = threading.Thread(target=load)
+        loading.start()
+        loading.join(0.5)
+        # The load is done on the device but may not answer yet.
+        self.assertEqual([], answers)
+        release.set()
+        reporting.join(10)
+        loading.join(10)
+        self.assertEqual(['report stored', 'load answered'], order)
+        self.assertEqual(0, answers[0]['code'])
