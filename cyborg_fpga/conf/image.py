@@ -40,6 +40,12 @@ opts: dict[str, list[cfg.Opt]] = {
         cfg.FloatOpt('timeout', default=60.0, min=0.1,
                      help='Seconds to wait for Glance to answer one '
                           'request.'),
+        cfg.IntOpt('connect_retries', default=2, min=0,
+                   help='How many times a read from Glance that could not '
+                        'connect, or whose connection was dropped before '
+                        'Glance answered, is tried again, after 0.5 s, then '
+                        '1 s, and so on. A busy Glance resets connections '
+                        'it has no room for. Writes are never retried.'),
         cfg.IntOpt('chunk_size', default=1024 * 1024, min=4096,
                    help='Bytes read at a time while a bitstream downloads.'),
         cfg.StrOpt('headers_project_id',

@@ -132,9 +132,11 @@ class GlanceImageService(base.ImageService):
             # On the client's adapter, not glanceclient's identity_headers
             # argument: that one URL-encodes values ('member%2Creader').
             kwargs['additional_headers'] = identity_headers(ctxt)
+        # Every call of this service reads (GET), so a retry is safe.
         return glanceclient.Client(
             '2', session=self._session, endpoint=self._endpoint,
-            global_request_id=ctxt.global_id, **kwargs)
+            global_request_id=ctxt.global_id,
+            connect_retries=self._conf.connect_retries, **kwargs)
 
     @staticmethod
     def _show(client: Any, uuid: str) -> dict[str, Any]:

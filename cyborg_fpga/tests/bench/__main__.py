@@ -105,7 +105,9 @@ def _first(error: BaseException) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse(argv)
     mode = 'python -m cyborg_fpga.tests.bench' + (
-        ' --quick' if args.quick else '')
+        ' --quick' if args.quick else '') + (
+        ' --rows ' + ','.join(args.groups)
+        if len(args.groups) < len(GROUPS) else '')
     machine = table.machine(_REPO)
     rows: list[table.Row] = []
     failed = False

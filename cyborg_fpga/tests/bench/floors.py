@@ -78,6 +78,9 @@ class GlanceFloor:
 
     def download(self, image_id: str) -> tuple[int, float]:
         """(bytes, seconds) of a streamed download of the image's data."""
+        # A new connection: a kept-alive one idle for 2 s is closed by
+        # Glance's gunicorn, and a request sent as it closes is reset.
+        self.session.close()
         started = time.perf_counter()
         size = 0
         with self.session.get('%s/v2/images/%s/file'

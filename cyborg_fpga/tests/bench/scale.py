@@ -11,6 +11,7 @@ statements of a number of loads are counted on the server.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 import os
 import time
 import uuid
@@ -44,71 +45,97 @@ def run(bench: stack.Bench) -> list[Row]:
         client.load(region, image)
 
     sizes = bench.samples.scale_sizes
+    small, big = sizes[0], sizes[-1]
+    page = '/deployables?limit=%d' % PAGE
     loads: dict[int, float] = {}
     pages: dict[int, float] = {}
-    statements: dict[int, tuple[sql.Counts, int]] = {}
+    counted: dict[int, tuple[sql.Counts, sql.Counts]] = {}
     for size in sizes:
         _fill(db, size)
-        for i in range(3):  # warm the new rows into the buffer pool
+        for i in range(3):  # the new rows into the buffer pool
             client.load(region, images[i % 2])
-            admin.get('/deployables?limit=%d' % PAGE)
-        samples = [client.load(region, images[i % 2])
-                   for i in range(bench.samples.scale_loads)]
-        loads[size] = measure.percentile(samples, 50)
-        samples = [admin.get('/deployables?limit=%d' % PAGE)
-                   for _ in range(bench.samples.scale_pages)]
-        pages[size] = measure.percentile(samples, 50)
-        if size in (sizes[0], sizes[-1]):
-            statements[size] = _count(bench, db, client, region, images)
+            admin.get(page)
+        # Interleaved, so that the machine's noise of the moment touches
+        # both alike.
+        load_samples, page_samples = [], []
+        for i in range(bench.samples.scale_loads):
+            load_samples.append(client.load(region, images[i % 2]))
+            page_samples.append(admin.get(page))
+        loads[size] = measure.percentile(load_samples, 50)
+        pages[size] = measure.percentile(page_samples, 50)
+        if size in (small, big):
+            n = bench.samples.sql_loads
+            counted[size] = (
+                _count(db, n, lambda i: client.load(region, images[i % 2])),
+                _count(db, n, lambda i: admin.get(page)))
 
-    small, big = sizes[0], sizes[-1]
     rows = []
-    for label, figures in (('a load', loads),
-                           ('GET /deployables?limit=%d' % PAGE, pages)):
+    for label, figures in (('a load', loads), ('GET ' + page, pages)):
         for size in sizes:
             top = size == big
             rows.append(Row(
-                'scale', 'p50 of %s with %s deployables' % (label,
-                                                           '{:,}'.format(size)),
+                'scale', 'p50 of %s with %s deployables (%d samples)' % (
+                    label, _n(size), bench.samples.scale_loads),
                 figures[size] * 1e3, 'ms', figures[small] * 1e3,
                 target='<= 1.2x at 100,000' if top else '',
                 limit=1.2 if top else None,
-                note='(quick: at %s)' % '{:,}'.format(size)
+                note='(quick: at %s)' % _n(size)
                 if top and size != 100_000 else ''))
-    (low, n), (high, _) = statements[small], statements[big]
-    for what, attr, unit in (
-            ('SQL statements per load (SELECT + INSERT/UPDATE/DELETE)',
-             'statements', ''),
-            ('rows MariaDB read per load', 'rows_read', 'rows')):
-        for size, counts in ((small, low), (big, high)):
-            figure = (counts.selects + counts.writes if attr == 'statements'
-                      else counts.rows_read) / n
-            floor = ((low.selects + low.writes if attr == 'statements'
-                      else low.rows_read) / n)
+    return rows + _sql_rows(db, counted, small, big,
+                            bench.samples.sql_loads)
+
+
+def _sql_rows(db: sql.BenchDatabase,
+              counted: dict[int, tuple[sql.Counts, sql.Counts]],
+              small: int, big: int, n: int) -> list[Row]:
+    """Statements and rows read per load, rows read per page."""
+    def statements(counts: sql.Counts) -> float:
+        return (counts.selects + counts.writes) / n
+
+    rows = []
+    for what, pick, unit, value in (
+            ('SQL statements (SELECT, INSERT, UPDATE, DELETE) per load',
+             0, '', statements),
+            ('rows MariaDB read per load', 0, 'rows',
+             lambda c: c.rows_read / n),
+            ('rows MariaDB read per GET ' + '/deployables?limit=%d' % PAGE,
+             1, 'rows', lambda c: c.rows_read / n)):
+        for size in (small, big):
+            counts = counted[size][pick]
             detail = ('%.1f SELECT, %.1f writes, and %.1f COMMIT, ROLLBACK '
-                      'or other; '
-                      % (counts.selects / n, counts.writes / n,
-                         counts.other / n) if attr == 'statements' else '')
-            rows.append(Row(
-                'sql', '%s with %s deployables (%s%d loads, and any report '
-                'they trigger; %s)' % (what, '{:,}'.format(size), detail, n,
-                                       db.method),
-                figure, unit, floor,
-                target='no growth' if size == big else '',
-                limit=1.0 if size == big else None))
+                      'or other; ' % (counts.selects / n, counts.writes / n,
+                                      counts.other / n)
+                      if value is statements else '')
+            row = Row(
+                'sql', '%s with %s deployables (%s%d of them, and any '
+                'report they trigger; %s)' % (what, _n(size), detail, n,
+                                              db.method),
+                value(counts), unit, value(counted[small][pick]),
+                target='')
+            if size == big and pick == 1:
+                # A page reads its rows and the one that says whether a
+                # next page exists, however many there are.
+                row.target, row.limit, row.absolute = (
+                    '<= %d rows' % (PAGE + 1), PAGE + 1, True)
+            elif size == big:
+                row.target, row.limit = 'no growth', 1.0
+            rows.append(row)
     return rows
 
 
-def _count(bench: stack.Bench, db: sql.BenchDatabase,
-           client: stack.ApiClient, region: str,
-           images: list[str]) -> tuple[sql.Counts, int]:
-    n = bench.samples.sql_loads
-    time.sleep(_SETTLE_SECONDS)  # the report after the warm-up loads
+def _n(size: int) -> str:
+    return '{:,}'.format(size)
+
+
+def _count(db: sql.BenchDatabase, n: int,
+           call: Callable[[int], object]) -> sql.Counts:
+    """What MariaDB counted for ``n`` calls of ``call``."""
+    time.sleep(_SETTLE_SECONDS)  # whatever came before has landed
     before = db.counts()
     for i in range(n):
-        client.load(region, images[i % 2])
+        call(i)
     time.sleep(_SETTLE_SECONDS)
-    return db.counts() - before, n
+    return db.counts() - before
 
 
 def _fill(db: sql.BenchDatabase, size: int) -> None:

@@ -14,6 +14,8 @@ import platform
 import subprocess
 import textwrap
 
+import psutil
+
 COLUMNS = ('Row', 'What', 'Figure', 'Floor', 'Ratio', 'Target', 'Verdict')
 # Wide enough to read, narrow enough for a terminal and for the docs.
 _WHAT_WIDTH = 52
@@ -142,12 +144,16 @@ def machine(repo: str) -> list[str]:
     if _run(['git', '-C', repo, 'status', '--porcelain']):
         commit += ' with uncommitted changes'
     load = ', '.join('%.2f' % x for x in os.getloadavg())
+    # The load average still counts a run that just ended; what the other
+    # tenants of the machine take now is the idle share.
+    idle = psutil.cpu_times_percent(interval=3).idle
     return [
         'Date: %s' % datetime.datetime.now(datetime.UTC).strftime(
             '%Y-%m-%d %H:%M UTC'),
         'Commit: %s' % (commit or 'unknown'),
         'CPU: %s, nproc %s' % (cpu_model(), _run(['nproc']) or '?'),
-        'Load average at start (1, 5, 15 min): %s' % load,
+        'CPU idle over the 3 s before the run: %.0f%%; load average '
+        '(1, 5, 15 min): %s' % (idle, load),
         'Python %s on %s' % (platform.python_version(), platform.platform()),
         '',
         '``free -h``::',
