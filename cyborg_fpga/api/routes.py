@@ -112,6 +112,9 @@ ROUTES: tuple[Route, ...] = (
     Route('GET', '/bitstreams', bitstreams.list_bitstreams,
           bitstream_policies.LIST,
           'Bitstreams in the image service that the caller may see.'),
+    Route('GET', '/bitstreams/{bitstream_uuid}', bitstreams.show,
+          bitstream_policies.SHOW,
+          'One bitstream the caller may see, with its metadata.'),
 )
 
 _COMPILED = tuple((route, route.pattern) for route in ROUTES)

@@ -44,6 +44,10 @@ class Database(Protocol):
                          board: str | None = None, state: str | None = None,
                          parent_uuid: str | None = None,
                          project_id: str | None = None,
+                         name: str | None = None,
+                         loaded_bitstream: str | None = None,
+                         function_uuid: str | None = None,
+                         function_name: str | None = None,
                          limit: int | None = None,
                          marker: str | None = None) -> Sequence[Any]: ...
 

@@ -73,6 +73,10 @@ class Connection(db_engine.Transactions):
                          board: str | None = None, state: str | None = None,
                          parent_uuid: str | None = None,
                          project_id: str | None = None,
+                         name: str | None = None,
+                         loaded_bitstream: str | None = None,
+                         function_uuid: str | None = None,
+                         function_name: str | None = None,
                          limit: int | None = None,
                          marker: str | None = None
                          ) -> list[models.Deployable]:
@@ -86,11 +90,18 @@ class Connection(db_engine.Transactions):
             raise exception.InvalidRequest(
                 reason='limit must not be negative')
         query = sa.select(Deployable).order_by(Deployable.id)
-        filters = {'host': host, 'kind': kind, 'vendor': vendor,
-                   'board': board, 'state': state, 'parent_uuid': parent_uuid}
-        for name, value in filters.items():
+        filters = {
+            Deployable.host: host, Deployable.kind: kind,
+            Deployable.vendor: vendor, Deployable.board: board,
+            Deployable.state: state, Deployable.parent_uuid: parent_uuid,
+            Deployable.name: name,
+            Deployable.loaded_bitstream: loaded_bitstream,
+            # The function of what is loaded, as its bitstream named it.
+            Deployable.loaded_function_uuid: function_uuid,
+            Deployable.loaded_function_name: function_name}
+        for column, value in filters.items():
             if value is not None:
-                query = query.where(getattr(Deployable, name) == value)
+                query = query.where(column == value)
         if project_id is not None:
             query = query.where(assignment.of_project(project_id))
         if limit is not None:

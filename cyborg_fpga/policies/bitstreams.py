@@ -3,6 +3,7 @@ from oslo_policy import policy
 from cyborg_fpga.policies import base
 
 LIST = 'bitstreams:list'
+SHOW = 'bitstreams:show'
 
 rules = [
     policy.DocumentedRuleDefault(
@@ -11,6 +12,13 @@ rules = [
         description='List the bitstreams the caller may load; the image '
                     'service decides which the caller can see.',
         operations=[{'path': '/bitstreams', 'method': 'GET'}]),
+    policy.DocumentedRuleDefault(
+        name=SHOW, check_str=base.ADMIN_OR_READER,
+        scope_types=['project'],
+        description='Show one bitstream with its metadata, if the image '
+                    'service lets the caller see it.',
+        operations=[{'path': '/bitstreams/{bitstream_uuid}',
+                     'method': 'GET'}]),
 ]
 
 

@@ -28,8 +28,9 @@ def list_deployables(request: webob.Request, ctxt: Any,
     max_limit = app.conf.api.max_limit
     limit = validation.limit(params, max_limit, max_limit)
     filters = {key: params[key] for key in schemas.FILTERS if key in params}
-    if 'parent_uuid' in filters:
-        filters['parent_uuid'] = filters['parent_uuid'].lower()
+    for key in ('parent_uuid', 'loaded_bitstream'):
+        if key in filters:
+            filters[key] = filters[key].lower()
     # The next link repeats what the caller asked, not what is added here.
     asked = dict(filters)
     if not policy.allowed(app.enforcer, policies.LIST_ALL_PROJECTS, ctxt):

@@ -9,3 +9,5 @@ FILTERS = ('vendor', 'board', 'name', 'function_uuid', 'region_uuid',
 
 LIST_QUERY = common.query(limit=common.LIMIT,
                           **dict.fromkeys(FILTERS, common.NAME))
+
+SHOW_QUERY = common.NO_QUERY

@@ -17,12 +17,16 @@ PROJECT_ID = {'type': 'string', 'pattern': r'^\S{1,255}$',
               'description': 'a project id: 1 to 255 characters, no spaces'}
 
 FILTERS = ('host', 'kind', 'vendor', 'board', 'state', 'parent_uuid',
-           'project_id')
+           'project_id', 'name', 'loaded_bitstream', 'function_uuid',
+           'function_name')
 
+# The function filters are text, as bitstreams spell their UUIDs.
 LIST_QUERY = common.query(
     host=common.NAME, kind=KIND, vendor=common.NAME,
     board=common.NAME, state=common.NAME, parent_uuid=common.UUID,
-    project_id=PROJECT_ID, limit=common.LIMIT, marker=common.UUID)
+    project_id=PROJECT_ID, name=common.NAME, loaded_bitstream=common.UUID,
+    function_uuid=common.NAME, function_name=common.NAME,
+    limit=common.LIMIT, marker=common.UUID)
 
 SHOW_QUERY = common.NO_QUERY
 

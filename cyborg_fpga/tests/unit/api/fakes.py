@@ -161,7 +161,10 @@ class FakeImageService(image_base.ImageService):
         self.calls: list[tuple[Any, Any, Any]] = []
 
     def get(self, ctxt: Any, uuid: str) -> image_base.Bitstream:
-        raise NotImplementedError
+        for image in self.images:
+            if image.uuid == uuid:
+                return image
+        raise exception.BitstreamNotFound(uuid=uuid)
 
     def list(self, ctxt: Any, filters: dict[str, str] | None = None,
              limit: int | None = None) -> list[image_base.Bitstream]:

@@ -72,6 +72,26 @@ class TestBitstreams(base.ApiTestCase):
         self.call('GET', '/bitstreams')
         self.assertEqual(({}, 1000), self.images.calls[-1][1:])
 
+    def test_show(self) -> None:
+        response = self.call('GET', '/bitstreams/' + base.BITSTREAM.upper())
+        self.assertEqual(200, response.status_int)
+        body = json.loads(response.body)['bitstream']
+        self.assertEqual((base.BITSTREAM, 'gzip'),
+                         (body['uuid'], body['name']))
+        self.assertEqual({'vendor': 'xilinx', 'board': 'u250'},
+                         body['properties'])
+        self.assertNotIn('checksum', body)
+
+    def test_show_hides_missing_and_untagged_images(self) -> None:
+        self.images.images.append(image_base.Bitstream(
+            uuid=OTHER, name='cirros', status='active', size=1, owner='p1',
+            visibility='public', tags=(), properties={}))
+        for uuid in (OTHER, REGION):
+            self.assertError(self.call('GET', '/bitstreams/' + uuid), 404,
+                             'fpga.not_found')
+        self.assertError(self.call('GET', '/bitstreams/' + OTHER + '?x=1'),
+                         400, 'fpga.invalid_request')
+
     def test_unknown_filter(self) -> None:
         self.assertError(self.call('GET', '/bitstreams?owner=p2'), 400,
                          'fpga.invalid_request')

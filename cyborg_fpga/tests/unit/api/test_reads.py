@@ -146,6 +146,17 @@ class TestDeployables(base.ApiTestCase):
         self.assertEqual(base.DEPLOYABLE,
                          self.db.calls[-1][1]['parent_uuid'])
 
+    def test_load_filters_reach_the_database(self) -> None:
+        self.call('GET', '/deployables?name=pr0&function_uuid=F-1&'
+                  'function_name=nic&loaded_bitstream='
+                  + base.BITSTREAM.upper())
+        self.assertEqual(
+            {'name': 'pr0', 'function_uuid': 'F-1', 'function_name': 'nic',
+             'loaded_bitstream': base.BITSTREAM},
+            {key: value for key, value in self.db.calls[-1][1].items()
+             if key in ('name', 'function_uuid', 'function_name',
+                        'loaded_bitstream')})
+
     def test_kind_filter_takes_every_kind(self) -> None:
         pf = 'c0000000-0000-4000-8000-000000000003'
         self.db.add(fakes.deployable(pf, parent_uuid=REGION, kind='pf',

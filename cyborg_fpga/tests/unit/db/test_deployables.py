@@ -82,6 +82,19 @@ class TestListDeployables(base.DbTestCase):
                                     marker=self.regions_a[0]))
         self.assertEqual([], self.uuids(host='nowhere'))
 
+    def test_name_and_load_filters(self) -> None:
+        name = self.dbapi.get_deployable(self.regions_a[1]).name
+        self.assertEqual([self.regions_a[1]], self.uuids(name=name))
+        self.load(self.regions_b[0], bitstream='image-7',
+                  loaded_metadata=base.METADATA)
+        self.assertEqual([self.regions_b[0]],
+                         self.uuids(loaded_bitstream='image-7'))
+        self.assertEqual([self.regions_b[0]], self.uuids(
+            function_uuid=base.METADATA['function_uuid']))
+        self.assertEqual([self.regions_b[0]], self.uuids(
+            function_name=base.METADATA['function_name'], host='h2'))
+        self.assertEqual([], self.uuids(function_name='other'))
+
     def test_state_filter(self) -> None:
         self.dbapi.acquire_deployable(self.regions_b[0], 'req-1')
         self.assertEqual([self.regions_b[0]],
