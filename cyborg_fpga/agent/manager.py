@@ -36,8 +36,9 @@ LOG = logging.getLogger(__name__)
 
 
 class AgentManager:
-    # RPC API history: 1.0 program_fpga_with_bitstream; 1.1 its force.
-    target = messaging.Target(version='1.1')
+    # RPC API history: 1.0 program_fpga_with_bitstream; 1.1 its force;
+    # 1.2 its bitstream record (agent/rpcapi.py).
+    target = messaging.Target(version='1.2')
 
     def __init__(self, conf: Any, drivers: dict[str, driver_base.FpgaDriver],
                  image_service: image_base.ImageService,
@@ -55,8 +56,14 @@ class AgentManager:
 
     def program_fpga_with_bitstream(self, ctxt: Any, deployable_uuid: str,
                                     bitstream_uuid: str,
-                                    force: bool = False) -> ProgramResult:
-        """Load a bitstream; ``force`` loads even what the device holds."""
+                                    force: bool = False,
+                                    bitstream: dict[str, Any] | None = None
+                                    ) -> ProgramResult:
+        """Load a bitstream; ``force`` loads even what the device holds.
+
+        ``bitstream`` is the image record the conductor read as the caller
+        (``Bitstream.to_dict()``); without it the agent reads it itself.
+        """
         driver = self.reporter.driver_of(deployable_uuid)
         if driver is None:
             return result(ProgramCode.INVALID_DEPLOYABLE,
@@ -82,7 +89,7 @@ class AgentManager:
                 return result(ProgramCode.SUCCESS,
                               loaded_bitstream=bitstream_uuid, skipped=True)
             code, reason = self._load(ctxt, driver, deployable_uuid,
-                                      bitstream_uuid)
+                                      bitstream_uuid, bitstream)
         with self.reporter.settled():
             answer = self._answer(driver, deployable_uuid, code, reason)
         if (code is ProgramCode.SUCCESS or answer['loaded_bitstream'] == (
@@ -109,10 +116,11 @@ class AgentManager:
             return False
 
     def _load(self, ctxt: Any, driver: driver_base.FpgaDriver,
-              deployable_uuid: str,
-              bitstream_uuid: str) -> tuple[ProgramCode, str | None]:
+              deployable_uuid: str, bitstream_uuid: str,
+              record: dict[str, Any] | None
+              ) -> tuple[ProgramCode, str | None]:
         try:
-            image = self.image_service.get(ctxt, bitstream_uuid)
+            image = self._image(ctxt, bitstream_uuid, record)
         except fetch.DOWNLOAD_ERRORS as e:
             return ProgramCode.INVALID_BITSTREAM, (
                 'bitstream %s cannot be downloaded: %s'
@@ -138,6 +146,16 @@ class AgentManager:
                 LOG.warning('%s', e.reason)
                 return ProgramCode.UNKNOWN_ERROR, e.reason
         return code, reason
+
+    def _image(self, ctxt: Any, bitstream_uuid: str,
+               record: dict[str, Any] | None) -> image_base.Bitstream:
+        if record is not None:
+            image = image_base.Bitstream.from_dict(record)
+            if image.uuid == bitstream_uuid:
+                return image
+            LOG.warning('The record sent with %s is of %s; reading it from '
+                        'the image service.', bitstream_uuid, image.uuid)
+        return self.image_service.get(ctxt, bitstream_uuid)
 
     @staticmethod
     def _program(driver: driver_base.FpgaDriver, deployable_uuid: str,

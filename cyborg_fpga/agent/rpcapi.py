@@ -9,6 +9,12 @@ API history:
         otherwise skip (answering ``skipped``). Only forced calls are sent
         as 1.1, so a 1.0 agent still serves every other call during a
         rolling upgrade.
+  1.2 - program_fpga_with_bitstream gains ``bitstream``: the image record
+        the conductor has just read from Glance as the caller
+        (``Bitstream.to_dict()``), so that the agent need not read it
+        again. Sent whenever the version cap allows; the agent still
+        downloads the data as the caller and checks it against that
+        record's hash.
 """
 
 from __future__ import annotations
@@ -18,13 +24,15 @@ from typing import Any
 import oslo_messaging as messaging
 
 from cyborg_fpga import exception
+from cyborg_fpga.image.base import Bitstream
 from cyborg_fpga.program_result import ProgramResult
 from cyborg_fpga import rpc
 
-RPC_API_VERSION = '1.1'
+RPC_API_VERSION = '1.2'
 # What a call without force needs: every agent since the first serves it.
 _BASE_VERSION = '1.0'
 FORCE_VERSION = '1.1'
+RECORD_VERSION = '1.2'
 
 
 class AgentAPI:
@@ -41,7 +49,9 @@ class AgentAPI:
     def program_fpga_with_bitstream(self, ctxt: Any, host: str,
                                     deployable_uuid: str,
                                     bitstream_uuid: str,
-                                    force: bool = False) -> ProgramResult:
+                                    force: bool = False,
+                                    bitstream: Bitstream | None = None
+                                    ) -> ProgramResult:
         kwargs: dict[str, Any] = {}
         version = _BASE_VERSION
         if force:
@@ -51,6 +61,11 @@ class AgentAPI:
                     % self.conf.agent.rpc_version_cap))
             version = FORCE_VERSION
             kwargs['force'] = True
+        if bitstream is not None and self.client.can_send_version(
+                RECORD_VERSION):
+            # Saves the agent a Glance read; an older agent reads it itself.
+            version = RECORD_VERSION
+            kwargs['bitstream'] = bitstream.to_dict()
         cctxt = self.client.prepare(
             server=host, version=version,
             timeout=self.conf.conductor.program_timeout,

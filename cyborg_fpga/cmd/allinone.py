@@ -113,13 +113,15 @@ class InProcessAgents:
     def program_fpga_with_bitstream(self, ctxt: Any, host: str,
                                     deployable_uuid: str,
                                     bitstream_uuid: str,
-                                    force: bool = False) -> Any:
+                                    force: bool = False,
+                                    bitstream: Any = None) -> Any:
         agent = self.agents.get(host)
         if agent is None:
             raise exception.AgentUnavailable(host=host, uuid=deployable_uuid,
                                              reason='no such agent')
-        return agent.program_fpga_with_bitstream(ctxt, deployable_uuid,
-                                                 bitstream_uuid, force=force)
+        return agent.program_fpga_with_bitstream(
+            ctxt, deployable_uuid, bitstream_uuid, force=force,
+            bitstream=bitstream.to_dict() if bitstream is not None else None)
 
 
 def _seed(state: str, args: argparse.Namespace) -> str:

@@ -31,7 +31,10 @@ from cyborg_fpga.conductor import checks
 from cyborg_fpga.conductor import notify
 from cyborg_fpga.conductor import outcome as outcomes
 from cyborg_fpga.db import assignment
+from cyborg_fpga.db import history
+from cyborg_fpga.db import models
 from cyborg_fpga import exception
+from cyborg_fpga.image import base as image_base
 from cyborg_fpga.image import metadata
 from cyborg_fpga.policies import fpga as fpga_policies
 from cyborg_fpga import topology
@@ -62,14 +65,18 @@ class ConductorManager:
         access = authz.find(self.db, deployable_uuid)
         owner = ctxt.request_id or uuidutils.generate_uuid()
         try:
-            deployable, meta = self._check(ctxt, deployable_uuid, access,
-                                           bitstream_uuid, force)
-            self.db.acquire_deployable(deployable_uuid, owner)
+            bitstream, meta = self._check(ctxt, deployable_uuid, access,
+                                          bitstream_uuid, force)
+            assert access is not None  # _check refuses a missing one
+            # The lock and the start of the history: one transaction.
+            history_id = self.db.begin_load(owner, _who(
+                ctxt, deployable_uuid, access.deployable.host,
+                bitstream_uuid))
         except exception.FpgaError as e:
             self._refused(ctxt, deployable_uuid, access, bitstream_uuid, e)
             raise
 
-        history_id = None
+        deployable = access.deployable
         result = None
         started = time.monotonic()
         load = notify.Load(deployable_uuid, deployable.host, bitstream_uuid,
@@ -77,21 +84,16 @@ class ConductorManager:
                            shell=deployable.kind == compatibility.BOARD)
         try:
             self.notifications.start(ctxt, load)
-            history_id = self.db.start_history(
-                deployable_uuid=deployable_uuid, host=deployable.host,
-                bitstream_uuid=bitstream_uuid, user_id=ctxt.user_id,
-                project_id=ctxt.project_id, request_id=ctxt.request_id)
-            result = self._call_agent(ctxt, deployable, bitstream_uuid,
-                                      force)
+            result = self._call_agent(ctxt, deployable, bitstream, force)
         finally:
-            # Also reached when the history insert or the agent call raised
+            # Also reached when the notifier or the agent call raised
             # something unforeseen: the deployable must never stay busy.
             if result is None:
                 result = outcomes.from_lost_agent(exception.FpgaError(
                     'The load was interrupted by an unexpected error; the '
                     'device state is unknown until its agent reports.'))
-            self._finish(deployable, owner, bitstream_uuid, meta, history_id,
-                         result, time.monotonic() - started)
+            self._finish(deployable, owner, bitstream_uuid, meta,
+                         history_id, result, time.monotonic() - started)
             self._notify_end(ctxt, load, result, time.monotonic() - started)
         _audit(ctxt, deployable_uuid, bitstream_uuid, '%s on %s in %.3fs' % (
             ('already loaded' if result.skipped else 'loaded')
@@ -103,11 +105,14 @@ class ConductorManager:
 
     def _check(self, ctxt: Any, deployable_uuid: str,
                access: assignment.Access | None, bitstream_uuid: str,
-               force: bool) -> tuple[Any, metadata.Metadata]:
+               force: bool
+               ) -> tuple[image_base.Bitstream, metadata.Metadata]:
         """Everything that may refuse a load before the lock is taken.
 
         Cheapest first, and the caller's right to the deployable before
         anything that would tell what the deployable is (maintenance, fit).
+        Returns the bitstream's record, as the caller sees it, and its
+        metadata.
         """
         access = authz.check(self.enforcer, fpga_policies.PROGRAM, ctxt,
                              deployable_uuid, access, hide=False)
@@ -115,14 +120,13 @@ class ConductorManager:
             authz.check(self.enforcer, fpga_policies.PROGRAM_FORCE, ctxt,
                         deployable_uuid, access, hide=False)
         authz.ensure_loadable(access, force)
-        deployable = access.deployable
         bitstream = checks.visible_bitstream(self.image_service, ctxt,
                                              bitstream_uuid)
         meta = metadata.check(bitstream.properties)
         if not force:
-            checks.ensure_fits(deployable, self._board_of(deployable),
-                               bitstream)
-        return deployable, meta
+            # A region's board came with its access: its shell decides.
+            checks.ensure_fits(access.deployable, access.board, bitstream)
+        return bitstream, meta
 
     def _refused(self, ctxt: Any, deployable_uuid: str,
                  access: assignment.Access | None, bitstream_uuid: str,
@@ -135,31 +139,23 @@ class ConductorManager:
             return
         try:
             self.db.record_refused(
-                dict(deployable_uuid=deployable_uuid,
-                     host=access.deployable.host,
-                     bitstream_uuid=bitstream_uuid, user_id=ctxt.user_id,
-                     project_id=ctxt.project_id,
-                     request_id=ctxt.request_id),
+                _who(ctxt, deployable_uuid, access.deployable.host,
+                     bitstream_uuid),
                 error_code=error.code, reason=error.message)
         except Exception:
             # The caller must still get the refusal, not a database error.
             LOG.exception('Could not record the refused load of %s',
                           deployable_uuid)
 
-    def _board_of(self, deployable: Any) -> Any | None:
-        """The board of a PR region, whose shell the region depends on."""
-        if deployable.kind != compatibility.REGION:
-            return None
-        if not deployable.parent_uuid:
-            return None
-        return self.db.get_deployable(deployable.parent_uuid)
-
-    def _call_agent(self, ctxt: Any, deployable: Any, bitstream_uuid: str,
+    def _call_agent(self, ctxt: Any, deployable: Any,
+                    bitstream: image_base.Bitstream,
                     force: bool) -> outcomes.Outcome:
+        bitstream_uuid = bitstream.uuid
         try:
+            # With the record just read, so the agent need not read it.
             answer = self.agents.program_fpga_with_bitstream(
                 ctxt, deployable.host, deployable.uuid, bitstream_uuid,
-                force=force)
+                force=force, bitstream=bitstream)
         except exception.AgentUnavailable as e:
             return outcomes.from_lost_agent(e)
         except exception.InvalidRequest as e:
@@ -169,9 +165,11 @@ class ConductorManager:
         return outcomes.from_result(answer, deployable.uuid, bitstream_uuid)
 
     def _finish(self, deployable: Any, owner: str, bitstream_uuid: str,
-                meta: metadata.Metadata, history_id: int | None,
+                meta: metadata.Metadata, history_id: int,
                 result: outcomes.Outcome, seconds: float) -> None:
         ok = result.succeeded
+        # The outcome, the release and the end of the history: one
+        # transaction.
         released = self.db.release_deployable(
             deployable.uuid, owner, state=result.state,
             loaded_bitstream=result.loaded_bitstream, update_loaded=True,
@@ -183,16 +181,14 @@ class ConductorManager:
             if ok else None,
             # A new shell empties the PR regions of its board.
             invalidate_regions=(ok and not result.skipped and
-                                deployable.kind == compatibility.BOARD))
+                                deployable.kind == compatibility.BOARD),
+            finished=history.Finished(
+                history_id, models.SUCCEEDED if ok else models.FAILED,
+                int(seconds * 1000)))
         if not released:
             LOG.warning('Deployable %s was no longer locked by request %s '
                         'when its load ended; the stale-lock sweep took it.',
                         deployable.uuid, owner)
-        if history_id is not None:
-            self.db.finish_history(
-                history_id, result='succeeded' if ok else 'failed',
-                code=result.code, error_code=result.error_code,
-                reason=result.reason, duration_ms=int(seconds * 1000))
 
     def _notify_end(self, ctxt: Any, load: notify.Load,
                     result: outcomes.Outcome, seconds: float) -> None:
@@ -233,6 +229,14 @@ class ConductorManager:
             LOG.warning('Released deployable %s, left busy by a conductor '
                         'that stopped.', uuid)
         return swept
+
+
+def _who(ctxt: Any, deployable_uuid: str, host: str | None,
+         bitstream_uuid: str) -> dict[str, str | None]:
+    """Who attempts which load: a history row's ``history.WHO``."""
+    return dict(deployable_uuid=deployable_uuid, host=host,
+                bitstream_uuid=bitstream_uuid, user_id=ctxt.user_id,
+                project_id=ctxt.project_id, request_id=ctxt.request_id)
 
 
 def _audit(ctxt: Any, deployable_uuid: str, bitstream_uuid: str,

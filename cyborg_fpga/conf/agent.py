@@ -43,10 +43,11 @@ opts = [
                     'failed.'),
     cfg.StrOpt('rpc_version_cap',
                help='Highest agent RPC API version the conductor sends. '
-                    'During a rolling upgrade set it to 1.0 until every '
-                    'agent runs 1.1: forced loads are then refused at the '
-                    'conductor instead of failing at an old agent. Unset: '
-                    'no cap.'),
+                    'During a rolling upgrade set it to the version of the '
+                    'oldest agent: 1.1 sends loads without the bitstream '
+                    'record (the agents read it from Glance themselves), '
+                    '1.0 also refuses forced loads at the conductor instead '
+                    'of failing at an old agent. Unset: no cap.'),
 ]
 
 

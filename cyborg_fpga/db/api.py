@@ -39,6 +39,13 @@ Deployable = models.Deployable
 create_engine = db_engine.create_engine
 engine_from_conf = db_engine.engine_from_conf
 
+
+def _history_lost(history_id: int) -> None:
+    # History is a record, not a lock: a lost record must not turn a
+    # finished load into an error.
+    LOG.warning('Load history record %s not found', history_id)
+
+
 # A deadlock rolls the whole transaction back, so running the method again
 # is safe; every write method is one transaction.
 _retry_on_deadlock = oslo_db_api.wrap_db_retry(
@@ -159,24 +166,26 @@ class Connection(db_engine.Transactions):
     def acquire_deployable(self, uuid: str, owner: str) -> models.Deployable:
         """Mark the deployable PROGRAMMING for ``owner``, or raise.
 
-        Raises DeployableBusy when another request holds it and
-        DeployableNotFound when there is no such deployable.
+        Returns the locked row. Raises DeployableBusy when another request
+        holds it and DeployableNotFound when there is no such deployable.
+        A load takes its lock with begin_load, which records its start too.
         """
         with self._writer() as session:
-            result = session.execute(
-                sa.update(Deployable)
-                .where(Deployable.uuid == uuid,
-                       Deployable.state != models.PROGRAMMING)
-                .values(state=models.PROGRAMMING, lock_owner=owner,
-                        locked_at=models.utcnow())
-                .execution_options(synchronize_session=False))
-            row = session.scalars(
-                sa.select(Deployable).where(Deployable.uuid == uuid)).first()
-        if row is None:
-            raise exception.DeployableNotFound(uuid=uuid)
-        if result.rowcount != 1:  # type: ignore[attr-defined]
-            raise exception.DeployableBusy(uuid=uuid)
-        return row
+            loads.acquire(session, uuid, owner)
+            return session.scalars(
+                sa.select(Deployable).where(Deployable.uuid == uuid)).one()
+
+    @_retry_on_deadlock
+    def begin_load(self, owner: str, who: Mapping[str, str | None]) -> int:
+        """Lock ``who['deployable_uuid']`` and start its history record.
+
+        One transaction: a load that holds the lock always has its record.
+        ``who`` has the keys of ``history.WHO``. Returns the record's id;
+        raises as acquire_deployable does, recording nothing.
+        """
+        with self._writer() as session:
+            loads.acquire(session, str(who['deployable_uuid']), owner)
+            return history.start(session, dict(who))
 
     @_retry_on_deadlock
     def release_deployable(
@@ -186,7 +195,8 @@ class Connection(db_engine.Transactions):
             reason: str | None,
             loaded_metadata: Mapping[str, Any] | None = None,
             children: list[dict[str, Any]] | None = None,
-            invalidate_regions: bool = False) -> bool:
+            invalidate_regions: bool = False,
+            finished: history.Finished | None = None) -> bool:
         """End ``owner``'s load: record its outcome and clear the lock.
 
         Returns False, changing nothing, when ``owner`` no longer holds the
@@ -197,7 +207,9 @@ class Connection(db_engine.Transactions):
         ``loaded_bitstream`` and replace the loaded_* columns and the PFs
         and VFs below; None keeps them, unless the device holds another
         bitstream or nothing now. ``invalidate_regions`` (a new shell)
-        empties the board's regions. One transaction.
+        empties the board's regions. ``finished`` ends the load's history
+        record with the same outcome, whether or not the lock was still
+        held. One transaction.
         """
         if state not in (models.READY, models.ERROR):
             raise ValueError('a released deployable is ready or in error, '
@@ -208,11 +220,18 @@ class Connection(db_engine.Transactions):
             'state': state, 'last_code': code, 'last_error_code': error_code,
             'last_reason': reason, 'last_bitstream': bitstream_uuid}
         with self._writer() as session:
-            return loads.release(
+            released = loads.release(
                 session, uuid, owner, outcome,
                 loaded=loads.Loaded(loaded_bitstream, loaded_metadata,
                                     children) if update_loaded else None,
                 invalidate_regions=invalidate_regions)
+            if finished is not None and not history.finish(
+                    session, finished.history_id, dict(
+                        result=finished.result, code=code,
+                        error_code=error_code, reason=reason,
+                        duration_ms=finished.duration_ms)):
+                _history_lost(finished.history_id)
+        return released
 
     @_retry_on_deadlock
     def release_stale_locks(self, older_than: datetime.datetime,
@@ -255,36 +274,11 @@ class Connection(db_engine.Transactions):
 
     # Load history
 
-    def start_history(self, *, deployable_uuid: str, host: str | None,
-                      bitstream_uuid: str | None, user_id: str | None,
-                      project_id: str | None, request_id: str | None) -> int:
-        """Record the start of a load; returns the record's id."""
-        with self._writer() as session:
-            return history.start(session, dict(
-                deployable_uuid=deployable_uuid, host=host,
-                bitstream_uuid=bitstream_uuid, user_id=user_id,
-                project_id=project_id, request_id=request_id))
-
-    def finish_history(self, history_id: int, *, result: str,
-                       code: int | None, error_code: str | None,
-                       reason: str | None, duration_ms: int) -> None:
-        if result not in (models.SUCCEEDED, models.FAILED):
-            raise ValueError('a finished load succeeded or failed, not %r'
-                             % result)
-        with self._writer() as session:
-            found = history.finish(session, history_id, dict(
-                result=result, code=code, error_code=error_code,
-                reason=reason, duration_ms=duration_ms))
-        if not found:
-            # History is a record, not a lock: a lost record must not turn
-            # a finished load into an error.
-            LOG.warning('Load history record %s not found', history_id)
-
     def record_refused(self, who: Mapping[str, str | None], *,
                        error_code: str, reason: str) -> int:
         """Record an attempt refused before the lock; returns its id.
 
-        ``who`` has the keys of ``history.WHO``, as start_history takes.
+        ``who`` has the keys of ``history.WHO``, as begin_load takes.
         """
         with self._writer() as session:
             return history.refused(session, dict(who), error_code, reason)

@@ -48,6 +48,9 @@ class Access:
     project_id: str | None
     # Set when the deployable, or the board of a region, is in maintenance.
     maintenance: Maintenance | None
+    # The board of a region, read anyway for its maintenance: a load's
+    # compatibility check needs its shell.
+    board: models.Deployable | None = None
 
 
 def _get(session: orm.Session, uuid: str) -> models.Deployable | None:
@@ -72,17 +75,17 @@ def access(session: orm.Session, uuid: str) -> Access:
     if root is None or root.kind not in ROOT_KINDS:
         # A PF or VF whose root is gone: nobody's but the admins'.
         return Access(deployable=row, project_id=None, maintenance=None)
-    in_maintenance = root if root.maintenance else None
-    if (in_maintenance is None and root.kind == models.REGION
-            and root.parent_uuid):
+    board = None
+    if root.kind == models.REGION and root.parent_uuid:
         board = _get(session, root.parent_uuid)
-        if board is not None and board.maintenance:
-            in_maintenance = board
+    in_maintenance = next((item for item in (root, board)
+                           if item is not None and item.maintenance), None)
     return Access(
         deployable=row, project_id=root.project_id,
         maintenance=Maintenance(in_maintenance.uuid,
                                 in_maintenance.maintenance_reason)
-        if in_maintenance is not None else None)
+        if in_maintenance is not None else None,
+        board=board if row is root else None)
 
 
 def of_project(project_id: str) -> sa.ColumnElement[bool]:

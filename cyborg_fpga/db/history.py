@@ -7,6 +7,7 @@ outlives a board that leaves its host.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,6 +20,20 @@ History = models.ProgramHistory
 # Who made an attempt and on what: the columns every row has.
 WHO = ('deployable_uuid', 'host', 'bitstream_uuid', 'user_id', 'project_id',
        'request_id')
+
+
+@dataclasses.dataclass(frozen=True)
+class Finished:
+    """How a started load ended, beside the outcome the deployable gets."""
+
+    history_id: int
+    result: str
+    duration_ms: int
+
+    def __post_init__(self) -> None:
+        if self.result not in (models.SUCCEEDED, models.FAILED):
+            raise ValueError('a finished load succeeded or failed, not %r'
+                             % self.result)
 
 
 def start(session: orm.Session, who: dict[str, Any]) -> int:

@@ -1,8 +1,9 @@
-"""The end of a load: its outcome, what the device holds, and the sweep.
+"""A load's lock, its outcome, what the device holds, and the sweep.
 
-Bodies of ``api.Connection.release_deployable`` and
-``release_stale_locks``, run in their transactions, so that the lock, the
-loaded bitstream, its metadata and its PF/VF rows change together.
+Bodies of ``api.Connection.acquire_deployable``, ``begin_load``,
+``release_deployable`` and ``release_stale_locks``, run in their
+transactions, so that the lock, the loaded bitstream, its metadata and its
+PF/VF rows change together.
 """
 
 from __future__ import annotations
@@ -30,6 +31,29 @@ class Loaded:
     # Both describe ``bitstream``; None means "not told".
     metadata: Mapping[str, Any] | None = None
     children: list[dict[str, Any]] | None = None
+
+
+def acquire(session: orm.Session, uuid: str, owner: str) -> None:
+    """Mark ``uuid`` PROGRAMMING for ``owner``: one compare-and-set.
+
+    Raises DeployableBusy when another request holds it and
+    DeployableNotFound when there is no such deployable.
+    """
+    result = session.execute(
+        sa.update(Deployable)
+        .where(Deployable.uuid == uuid,
+               Deployable.state != models.PROGRAMMING)
+        .values(state=models.PROGRAMMING, lock_owner=owner,
+                locked_at=models.utcnow())
+        .execution_options(synchronize_session=False))
+    if result.rowcount == 1:  # type: ignore[attr-defined]
+        return
+    # Only a refusal pays for telling busy from missing.
+    exists = session.scalar(sa.select(Deployable.id)
+                            .where(Deployable.uuid == uuid))
+    if exists is None:
+        raise exception.DeployableNotFound(uuid=uuid)
+    raise exception.DeployableBusy(uuid=uuid)
 
 
 def release(session: orm.Session, uuid: str, owner: str,

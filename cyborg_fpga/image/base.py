@@ -44,6 +44,16 @@ class Bitstream:
         data['tags'] = list(self.tags)
         return data
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Bitstream:
+        """The inverse of to_dict(), for a record sent over RPC."""
+        fields = {field.name for field in dataclasses.fields(cls)}
+        # A newer sender may add fields; they are not this version's.
+        values = {key: value for key, value in data.items() if key in fields}
+        values['tags'] = tuple(values.get('tags') or ())
+        values['properties'] = dict(values.get('properties') or {})
+        return cls(**values)
+
 
 class Hasher(Protocol):
     """What download() feeds the data to: any ``hashlib`` object."""

@@ -153,8 +153,36 @@ class AgentProgramTest(AgentTestBase):
                          {d['uuid']: d['parent_uuid'] for d in deployables})
         self.assertEqual({'fake'}, {d['driver'] for d in deployables})
 
-    def test_rpc_api_version_is_1_1(self):
-        self.assertEqual('1.1', manager.AgentManager.target.version)
+    def test_rpc_api_version_is_1_2(self):
+        self.assertEqual('1.2', manager.AgentManager.target.version)
+
+    def test_the_conductors_record_spares_a_read(self):
+        record = self.store.get(self.ctxt, self.image)
+        with mock.patch.object(self.store, 'get',
+                               wraps=self.store.get) as get:
+            answer = self.agent.program_fpga_with_bitstream(
+                self.ctxt, REGION, self.image, bitstream=record.to_dict())
+            self.assertEqual(0, answer['code'])
+            self.assertEqual(0, get.call_count)
+            # A record of another image is not trusted for this one.
+            other = local.add_bitstream(self.conf, DATA, name='other',
+                                        properties={})
+            answer = self.agent.program_fpga_with_bitstream(
+                self.ctxt, REGION, other, bitstream=record.to_dict())
+            self.assertEqual((0, other), (answer['code'],
+                                          answer['loaded_bitstream']))
+            self.assertEqual(1, get.call_count)
+
+    def test_the_record_is_still_checked_against_the_data(self):
+        # The record carries the hash the data must have: a record whose
+        # hash is not the data's refuses the load, device untouched.
+        record = dict(self.store.get(self.ctxt, self.image).to_dict(),
+                      os_hash_value='0' * 128)
+        answer = self.agent.program_fpga_with_bitstream(
+            self.ctxt, REGION, self.image, bitstream=record)
+        self.assertEqual(3, answer['code'])
+        self.assertIn('corrupt', answer['reason'])
+        self.assertIsNone(self.devices.read(REGION).sha256)
 
 
 class SkipAndForceTest(AgentTestBase):

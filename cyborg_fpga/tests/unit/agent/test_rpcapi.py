@@ -1,4 +1,4 @@
-"""What the conductor sends the agent: 1.0 unless the load is forced."""
+"""What the conductor sends the agent: the oldest version that will do."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import oslo_messaging as messaging
 from cyborg_fpga.agent import rpcapi
 from cyborg_fpga import conf as config
 from cyborg_fpga import exception
+from cyborg_fpga.image import base as image_base
 from cyborg_fpga.tests import base
 
 ANSWER = {'code': 0, 'reason': None, 'loaded_bitstream': 'b',
@@ -43,6 +44,23 @@ class AgentAPITest(base.TestCase):
         self.assertEqual(mock.call('ctxt', 'program_fpga_with_bitstream',
                                    deployable_uuid='d', bitstream_uuid='b'),
                          call)
+
+    def test_the_bitstream_record_goes_as_1_2_when_the_cap_allows(self):
+        record = image_base.Bitstream(
+            uuid='b', name='bs', status='active', size=1, owner='p',
+            visibility='private', tags=('FPGA',), properties={'k': 'v'})
+        self.client.can_send_version.return_value = True
+        self.call(bitstream=record)
+        version, call = self.sent()
+        self.assertEqual('1.2', version)
+        self.assertEqual(record, image_base.Bitstream.from_dict(
+            call.kwargs['bitstream']))
+        # Capped below 1.2 (old agents still run): sent as before.
+        self.client.can_send_version.return_value = False
+        self.call(bitstream=record)
+        version, call = self.sent()
+        self.assertEqual('1.0', version)
+        self.assertNotIn('bitstream', call.kwargs)
 
     def test_forced_call_is_1_1(self):
         self.client.can_send_version.return_value = True

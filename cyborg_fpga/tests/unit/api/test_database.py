@@ -10,6 +10,7 @@ from typing import Any
 import urllib.parse
 
 from cyborg_fpga.db import api as db_api
+from cyborg_fpga.db import history as db_history
 from cyborg_fpga.tests.fixtures import database
 from cyborg_fpga.tests.unit.api import base
 from cyborg_fpga.tests.unit.api import test_bitstreams
@@ -69,13 +70,15 @@ class TestReadsOnSqlite(base.ApiTestCase):
             'fpga.invalid_request')
 
     def test_fpga_show_and_history(self) -> None:
-        history_id = self.real_db.start_history(
+        history_id = self.real_db.begin_load('req-1', dict(
             deployable_uuid=REGIONS[0], host='host-1',
             bitstream_uuid=base.BITSTREAM, user_id='alice', project_id='p1',
-            request_id='req-1')
-        self.real_db.finish_history(history_id, result='failed', code=1,
-                               error_code='fpga.program_failed',
-                               reason='CRC error', duration_ms=12)
+            request_id='req-1'))
+        self.real_db.release_deployable(
+            REGIONS[0], 'req-1', state='ready', loaded_bitstream=None,
+            update_loaded=False, bitstream_uuid=base.BITSTREAM, code=1,
+            error_code='fpga.program_failed', reason='CRC error',
+            finished=db_history.Finished(history_id, 'failed', 12))
         body = self.call('GET', '/fpga/' + REGIONS[0]).json['deployable']
         self.assertEqual('ready', body['state'])
         history = self.call('GET', '/fpga/%s/history' % REGIONS[0]).json

@@ -9,6 +9,8 @@ from __future__ import annotations
 import threading
 import uuid
 
+import sqlalchemy as sa
+
 from cyborg_fpga.conductor import manager
 from cyborg_fpga import conf as config
 from cyborg_fpga import context
@@ -72,10 +74,12 @@ class StubAgents:
         self.entered = threading.Event()
         self.forced = None
 
-    def program_fpga_with_bitstream(self, ctxt, host, deployable, bitstream,
-                                    force=False):
-        self.calls.append((host, deployable, bitstream))
+    def program_fpga_with_bitstream(self, ctxt, host, deployable,
+                                    bitstream_uuid, force=False,
+                                    bitstream=None):
+        self.calls.append((host, deployable, bitstream_uuid))
         self.forced = force
+        self.record = bitstream
         self.entered.set()
         self.release.wait(10)
         if self.error is not None:
@@ -126,6 +130,27 @@ class ConductorProgramTest(ConductorTestCase):
         self.assertEqual(('succeeded', 'alice', 'p1', 'req-1'),
                          (entry.result, entry.user_id, entry.project_id,
                           entry.request_id))
+
+    def test_a_load_is_three_transactions_and_one_image_read(self):
+        region_image = str(uuid.uuid4())
+        self.images.add(region_image, properties=pr_properties())
+        self.agents.answer = result(ProgramCode.SUCCESS,
+                                    loaded_bitstream=region_image)
+        transactions = []
+
+        def begun(connection):
+            transactions.append(connection)
+
+        sa.event.listen(self.db.engine, 'begin', begun)
+        self.addCleanup(sa.event.remove, self.db.engine, 'begin', begun)
+        self.conductor.program(self.ctxt, REGION, region_image)
+        # Who may (with the region's board, whose shell must fit), lock
+        # with the history's start, release with its end.
+        self.assertEqual(3, len(transactions))
+        # The agent gets the record the conductor read as the caller.
+        self.assertEqual(self.images.images[region_image],
+                         self.agents.record)
+        self.assertEqual('succeeded', self.db.list_history(REGION)[0].result)
 
     def test_reader_is_refused_before_anything(self):
         reader = context.from_noauth_token('bob:p1:reader')
