@@ -156,8 +156,14 @@ class AgentProgramTest(AgentTestBase):
     def test_rpc_api_version_is_1_2(self):
         self.assertEqual('1.2', manager.AgentManager.target.version)
 
+    def record(self):
+        """The image record, as the conductor reads and sends it."""
+        ctxt = self.ctxt
+        assert ctxt is not None
+        return self.store.get(ctxt, self.image)
+
     def test_the_conductors_record_spares_a_read(self):
-        record = self.store.get(self.ctxt, self.image)
+        record = self.record()
         with mock.patch.object(self.store, 'get',
                                wraps=self.store.get) as get:
             answer = self.agent.program_fpga_with_bitstream(
@@ -176,8 +182,7 @@ class AgentProgramTest(AgentTestBase):
     def test_the_record_is_still_checked_against_the_data(self):
         # The record carries the hash the data must have: a record whose
         # hash is not the data's refuses the load, device untouched.
-        record = dict(self.store.get(self.ctxt, self.image).to_dict(),
-                      os_hash_value='0' * 128)
+        record = dict(self.record().to_dict(), os_hash_value='0' * 128)
         answer = self.agent.program_fpga_with_bitstream(
             self.ctxt, REGION, self.image, bitstream=record)
         self.assertEqual(3, answer['code'])
