@@ -23,8 +23,9 @@ def atomic_file(path: str, mode: str = 'wb',
     ``durable=False`` skips both fsyncs: the file is still never seen
     half-written by another process, or after this one is killed, but a
     power cut may lose it. Only for what a power cut loses anyway, such as
-    the state of a simulated device; an fsync costs milliseconds when the
-    disk is busy, which a simulated device must not add to every load.
+    the state of a simulated device, or for a caller that makes the file
+    durable itself later (the agent's bitstream cache); an fsync costs
+    milliseconds when the disk is busy, and seconds for a big file.
     """
     folder, name = os.path.split(os.path.abspath(path))
     fd, part_path = tempfile.mkstemp(dir=folder, prefix='.%s.' % name,

@@ -9,6 +9,13 @@ restart and is indexed again at start.
 The least recently used files go first when the total passes the limit;
 the order is the files' modification times, touched at every use, so it
 survives a restart too. A file in use by a running load is never removed.
+
+A new file is used as soon as it is verified; making it durable (an fsync
+of up to gigabytes) happens in the background, off the load's path. Once
+its data is on disk the file is sealed: made read-only, which is a change
+made after the fsync returned, so a sealed file after a power cut is whole.
+At start, unsealed files are removed: their data may never have reached
+the disk.
 """
 
 from __future__ import annotations
@@ -33,6 +40,8 @@ LOG = logging.getLogger(__name__)
 _NAME = re.compile(r'[A-Za-z0-9][A-Za-z0-9_.-]{0,199}')
 # Downloads in progress are hidden files beside the entries.
 _PARTIAL_PREFIX = '.'
+# The mode of a file whose data is on disk; new files are 0o600.
+_SEALED_MODE = 0o400
 
 
 @dataclasses.dataclass(frozen=True)
@@ -76,6 +85,7 @@ class BitstreamCache:
         self._entries: collections.OrderedDict[str, _Entry] = (
             collections.OrderedDict())
         self._downloads: dict[str, _Download] = {}
+        self._sealers: set[threading.Thread] = set()
         os.makedirs(folder, exist_ok=True)
         self._rebuild()
 
@@ -88,6 +98,13 @@ class BitstreamCache:
         """File names in the cache, least recently used first."""
         with self._lock:
             return list(self._entries)
+
+    def seal_all(self, timeout: float | None = None) -> None:
+        """Wait for the files being made durable; at stop, and for tests."""
+        with self._lock:
+            sealers = list(self._sealers)
+        for sealer in sealers:
+            sealer.join(timeout)
 
     @contextlib.contextmanager
     def use(self, key: str, size: int | None,
@@ -153,6 +170,7 @@ class BitstreamCache:
             os.close(fd)
             size = fill(part)
             os.replace(part, path)
+            self._seal_later(path)
         except BaseException as e:
             if part is not None:
                 with contextlib.suppress(FileNotFoundError):
@@ -170,6 +188,29 @@ class BitstreamCache:
             self._evict()
         download.done.set()
         return entry
+
+    def _seal_later(self, path: str) -> None:
+        # The descriptor, not the path: should the file be evicted and its
+        # name filled again meanwhile, the new file is not sealed unsynced.
+        fd = os.open(path, os.O_RDONLY)
+        sealer = threading.Thread(target=self._seal, args=(fd, path),
+                                  name='seal-bitstream', daemon=True)
+        with self._lock:
+            self._sealers.add(sealer)
+        sealer.start()
+
+    def _seal(self, fd: int, path: str) -> None:
+        try:
+            os.fsync(fd)
+            os.fchmod(fd, _SEALED_MODE)
+        except OSError as e:
+            # Unsealed, the file goes at the next start: a download then.
+            LOG.warning('Could not make cached bitstream %s durable: %s',
+                        path, e)
+        finally:
+            os.close(fd)
+            with self._lock:
+                self._sealers.discard(threading.current_thread())
 
     def _evict(self, room: int = 0) -> None:
         """Remove unused files, oldest use first, down to the limit."""
@@ -201,8 +242,17 @@ class BitstreamCache:
                 st = os.lstat(path)
             except FileNotFoundError:
                 continue
-            if _NAME.fullmatch(name) and stat.S_ISREG(st.st_mode):
-                found.append((st.st_mtime_ns, name, st.st_size))
+            if not (_NAME.fullmatch(name) and stat.S_ISREG(st.st_mode)):
+                continue
+            if stat.S_IMODE(st.st_mode) != _SEALED_MODE:
+                # Written, but maybe never on the disk: a power cut may
+                # have left it torn at the right size.
+                LOG.info('Removing %s from the bitstream cache: it was '
+                         'never made durable.', path)
+                with contextlib.suppress(OSError):
+                    os.unlink(path)
+                continue
+            found.append((st.st_mtime_ns, name, st.st_size))
         with self._lock:
             for _mtime, name, size in sorted(found):
                 self._entries[name] = _Entry(os.path.join(self.folder, name),

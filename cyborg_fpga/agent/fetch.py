@@ -113,8 +113,10 @@ class Fetcher:
         algo, expected, field = expected_hash(image)
         hasher = _hasher(image, algo)
         try:
+            # The cache makes the file durable after the load, not during.
             size = self.image_service.download(ctxt, image.uuid, path,
-                                               hashers=(hasher,))
+                                               hashers=(hasher,),
+                                               durable=False)
         except DOWNLOAD_ERRORS as e:
             raise FetchError(ProgramCode.INVALID_BITSTREAM,
                              'bitstream %s cannot be downloaded: %s'

@@ -83,15 +83,18 @@ class ImageService(abc.ABC):
 
     @abc.abstractmethod
     def download(self, ctxt: o_context.RequestContext, uuid: str,
-                 dest_path: str, hashers: Sequence[Hasher] = ()) -> int:
+                 dest_path: str, hashers: Sequence[Hasher] = (),
+                 durable: bool = True) -> int:
         """Stream the image data into ``dest_path``; return its size.
 
         Never holds the whole image in memory. Every chunk also goes to each
         of ``hashers`` as it streams, so that a caller can check the data
         without reading the file again; a caller that passes hashers checks
         the digests itself, and the store then skips its own check so the
-        data is hashed once. Raises BitstreamNotFound, BitstreamInvalid (no
-        data, or data that cannot be read) or ImageServiceUnavailable.
+        data is hashed once. ``durable=False`` leaves making the file
+        durable to the caller (``fileutils.atomic_file``). Raises
+        BitstreamNotFound, BitstreamInvalid (no data, or data that cannot be
+        read) or ImageServiceUnavailable.
         """
 
 

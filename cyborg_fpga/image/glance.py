@@ -186,7 +186,8 @@ class GlanceImageService(base.ImageService):
         return [to_bitstream(image) for image in images[:limit]]
 
     def download(self, ctxt: o_context.RequestContext, uuid: str,
-                 dest_path: str, hashers: Sequence[base.Hasher] = ()) -> int:
+                 dest_path: str, hashers: Sequence[base.Hasher] = (),
+                 durable: bool = True) -> int:
         client = self._client(ctxt)
         image = self._show(client, uuid)
         if image['status'] == 'queued':
@@ -197,7 +198,7 @@ class GlanceImageService(base.ImageService):
                 uuid=uuid, reason='the image is %s, not active'
                 % image['status'])
         # dest_path only ever holds a complete bitstream.
-        with fileutils.atomic_file(dest_path) as part:
+        with fileutils.atomic_file(dest_path, durable=durable) as part:
             size = self._stream(client, uuid, part, hashers)
             expected = image.get('size')
             if expected is not None and size != expected:

@@ -186,8 +186,8 @@ class LocalImageService(base.ImageService):
         return [_to_bitstream(m) for m in found[:limit]]
 
     def download(self, ctxt: o_context.RequestContext, uuid: str,
-                 dest_path: str,
-                 hashers: Sequence[base.Hasher] = ()) -> int:
+                 dest_path: str, hashers: Sequence[base.Hasher] = (),
+                 durable: bool = True) -> int:
         metadata = self._visible_metadata(ctxt, uuid)
         if metadata.get('status') != 'active':
             raise exception.BitstreamInvalid(
@@ -203,7 +203,8 @@ class LocalImageService(base.ImageService):
         except FileNotFoundError as e:
             raise exception.BitstreamInvalid(
                 uuid=uuid, reason='the image has no data') from e
-        with src, fileutils.atomic_file(os.path.abspath(dest_path)) as dest:
+        with src, fileutils.atomic_file(os.path.abspath(dest_path),
+                                        durable=durable) as dest:
             size = _copy(_read_chunks(src, self._chunk_size), dest,
                          [*own, *hashers])
             # Checked before the rename: a corrupt copy never lands.

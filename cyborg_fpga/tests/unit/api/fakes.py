@@ -172,7 +172,7 @@ class FakeImageService(image_base.ImageService):
         return self.images[:limit]
 
     def download(self, ctxt: Any, uuid: str, dest_path: str,
-                 hashers: Sequence[Any] = ()) -> int:
+                 hashers: Sequence[Any] = (), durable: bool = True) -> int:
         raise NotImplementedError
 
 
