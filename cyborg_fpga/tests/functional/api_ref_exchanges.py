@@ -53,8 +53,10 @@ class Exchange:
     prepare: str | None = None
     # Keys the test deployment adds and the sample leaves out (noauth).
     strip: tuple[str, ...] = ()
-    # The specification fixes the body byte for byte.
+    # The specification fixes the body byte for byte; the code is then
+    # only in the Cyborg-FPGA-Error-Code header.
     exact_bytes: bool = False
+    code: str | None = None
 
     @property
     def route(self) -> routes.Route:
@@ -79,10 +81,10 @@ EXCHANGES: tuple[Exchange, ...] = (
              'versions-noauth-response.json', token=None),
     Exchange('not_logged_in', 'POST', '/fpga/{free_region}', 401,
              'error-401.json', request='program-request.json', token=None,
-             exact_bytes=True),
+             exact_bytes=True, code='fpga.not_authenticated'),
     Exchange('not_authorized', 'POST', '/fpga/{free_region}', 422,
              'error-422.json', request='program-request.json',
-             token='reader', exact_bytes=True),
+             token='reader', exact_bytes=True, code='fpga.not_authorized'),
     Exchange('invalid_uuid', 'GET', '/fpga/2864a139', 400,
              'error-invalid-uuid.json'),
     Exchange('program', 'POST', '/fpga/{free_region}', 200,

@@ -25,6 +25,7 @@ from cyborg_fpga.tests.functional import sample_match
 
 Exchange = exchanges.Exchange
 ERROR_CODE = 'Cyborg-FPGA-Error-Code'
+REQUEST_ID = 'x-openstack-request-id'
 
 
 class TestSampleCoverage(test_base.TestCase):
@@ -219,9 +220,14 @@ class MariaDBApiRefTest(base.DeploymentTestCase):
             getattr(self, '_prepare_' + exchange.prepare)(exchange)
         response = self.send(exchange)
         self.assertEqual(exchange.status, response.status_code, response.text)
+        # What the reference promises of every response.
+        self.assertEqual('application/json',
+                         response.headers['Content-Type'])
+        self.assertIn(REQUEST_ID, response.headers)
         text = exchanges.sample_text(exchange.response)
         if exchange.exact_bytes:
             self.assertEqual(text.strip().encode(), response.content)
+            self.assertEqual(exchange.code, response.headers[ERROR_CODE])
             return
         expected = json.loads(text)
         actual = response.json()
