@@ -25,6 +25,7 @@ from cyborg_fpga.tests.fixtures import services
 class DeploymentTestCase(base.TestCase):
     backend: ClassVar[str] = 'mysql'
     program_seconds: ClassVar[float] = 0.0
+    regions_per_host: ClassVar[int] = 2
     # Deployment(extra_config=...) of the class's deployment.
     extra_config: ClassVar[dict[str, dict[str, str]]] = {}
     _stack: ClassVar[fixtures.Fixture | None] = None
@@ -71,6 +72,7 @@ class DeploymentTestCase(base.TestCase):
             cls._deployment = stack.useFixture(deployment.Deployment(
                 db.url, testcase.glance.endpoint,
                 program_seconds=cls.program_seconds,
+                regions_per_host=cls.regions_per_host,
                 extra_config=cls.extra_config))
         except services.ServiceUnavailable as e:
             base.service_unavailable(testcase, str(e))
