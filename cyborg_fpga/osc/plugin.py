@@ -26,10 +26,15 @@ DEFAULT_API_VERSION = '1'
 API_VERSIONS = {'1': 'cyborg_fpga.client.api.Client'}
 
 
+def key_of(service_type: str) -> str:
+    """How clouds.yaml and OS_* variables spell a service type."""
+    return service_type.replace('-', '_')
+
+
 def endpoint_override(instance: Any, service_type: str) -> str | None:
     """An endpoint given on the command line or in clouds.yaml, if any."""
     config = instance.get_configuration()
-    key = service_type.replace('-', '_')
+    key = key_of(service_type)
     value = (config.get(key + '_endpoint_override')
              or config.get(key + '_endpoint'))
     return str(value) if value else None
@@ -46,22 +51,26 @@ def service_endpoint(instance: Any, service_type: str) -> str:
         return override
     url = None
     access = instance.auth_ref
-    if access is not None and access.has_service_catalog():
-        try:
-            url = access.service_catalog.url_for(
-                service_type=service_type, region_name=instance.region_name,
-                interface=instance.interface or 'public')
-        except ksa_exc.EndpointNotFound:
-            pass
-    elif service_type == API_NAME:
+    if access is not None:
+        # A Keystone login: the catalog, and nothing else, says where.
+        if access.has_service_catalog():
+            try:
+                url = access.service_catalog.url_for(
+                    service_type=service_type,
+                    region_name=instance.region_name,
+                    interface=instance.interface or 'public')
+            except ksa_exc.EndpointNotFound:
+                pass
+    elif service_type == API_NAME and instance.auth is not None:
         url = instance.auth.get_endpoint(instance.session)
     if not url:
+        given = ('--os-fpga-endpoint' if service_type == API_NAME
+                 else 'OS_%s_ENDPOINT_OVERRIDE' % key_of(service_type).upper())
         raise exceptions.CommandError(
             'No %s endpoint: the service catalog has none (interface %s, '
-            'region %s); give --os-%s-endpoint or ask your cloud operator '
-            'to register one.' % (service_type, instance.interface or
-                                  'public', instance.region_name or 'any',
-                                  service_type))
+            'region %s); give %s, or ask your cloud operator to register '
+            'one.' % (service_type, instance.interface or 'public',
+                      instance.region_name or 'any', given))
     return str(url)
 
 
