@@ -28,11 +28,10 @@ from cyborg_fpga import exception
 from cyborg_fpga.image import base
 from cyborg_fpga.image import glance
 from cyborg_fpga.image import metadata as md
+from cyborg_fpga.image import metadata_file
 from cyborg_fpga.image import service_client
 from cyborg_fpga.image import upload
 
-# A metadata file is a few KiB; the topology alone is bounded to 64 KiB.
-MAX_METADATA_FILE_BYTES = 1024 * 1024
 FORMATS = ('table', 'json')
 # Listing columns: Glance's id and name, then what tells bitstreams apart.
 _COLUMNS = (('ID', 'id'), ('Name', 'name'), ('Vendor', 'vendor'),
@@ -71,18 +70,10 @@ def _failing_cleanly(func: Callable[[cfg.ConfigOpts], int]
 
 
 def _read_metadata(path: str) -> dict[str, Any]:
-    with open(path, 'rb') as f:
-        data = f.read(MAX_METADATA_FILE_BYTES + 1)
-    if len(data) > MAX_METADATA_FILE_BYTES:
-        raise Failed(['%s: larger than %d bytes'
-                      % (path, MAX_METADATA_FILE_BYTES)])
     try:
-        loaded = json.loads(data)
-    except ValueError as e:
-        raise Failed(['%s: not valid JSON: %s' % (path, e)]) from e
-    if not isinstance(loaded, dict):
-        raise Failed(['%s: must hold a JSON object of metadata keys' % path])
-    return loaded
+        return metadata_file.read(path)
+    except metadata_file.Unreadable as e:
+        raise Failed([str(e)]) from e
 
 
 def _problems_or_ok(problems: list[md.Problem], ok: str) -> int:

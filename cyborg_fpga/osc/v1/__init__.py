@@ -1,0 +1,1 @@
+"""Commands of the ``openstack.fpga.v1`` entry-point group."""
