@@ -108,7 +108,8 @@ class Runner:
             else:
                 continue
             for region in board.regions:
-                if region.status == fleet_plan.PENDING and not region.bitstream:
+                if (region.status == fleet_plan.PENDING
+                        and not region.bitstream):
                     # Only a plan edited by hand gets here.
                     region.status = fleet_plan.LEFT_EMPTY
 

@@ -350,12 +350,13 @@ def recheck(plan: Plan, boards: Mapping[str, Mapping[str, Any]],
             continue
         board = boards.get(step.uuid)
         if board is None:
-            for s in (step, *pending_regions):
-                if s.status == PENDING:
-                    s.status = FAILED
-                    s.error_code = 'fpga.deployable_not_found'
-                    s.note = 'board %s is no longer in the inventory' % (
-                        step.name or step.uuid)
+            gone: list[BoardStep | RegionStep] = (
+                [step] if step.status == PENDING else [])
+            for each in [*gone, *pending_regions]:
+                each.status = FAILED
+                each.error_code = 'fpga.deployable_not_found'
+                each.note = 'board %s is no longer in the inventory' % (
+                    step.name or step.uuid)
             continue
         current = by_board.get(step.uuid, [])
         if step.status == PENDING:
@@ -363,14 +364,14 @@ def recheck(plan: Plan, boards: Mapping[str, Mapping[str, Any]],
             if reason is not None:
                 step.status = SKIPPED
                 step.note = reason
-                for region in pending_regions:
-                    region.status = SKIPPED
-                    region.note = 'its board is skipped'
+                for region_step in pending_regions:
+                    region_step.status = SKIPPED
+                    region_step.note = 'its board is skipped'
             continue
         parked = {r['uuid']: r for r in current if r.get('maintenance')}
-        for region in pending_regions:
-            if region.uuid in parked:
-                region.status = SKIPPED
-                region.note = 'in maintenance: %s' % (
-                    parked[region.uuid].get('maintenance_reason')
+        for region_step in pending_regions:
+            if region_step.uuid in parked:
+                region_step.status = SKIPPED
+                region_step.note = 'in maintenance: %s' % (
+                    parked[region_step.uuid].get('maintenance_reason')
                     or 'no reason given')

@@ -16,12 +16,12 @@ from cyborg_fpga.fleet import plan as fleet_plan
 
 
 def _each_host(client: api.Client, hosts: Sequence[str],
-               **filters: str) -> list[dict[str, Any]]:
+               kind: str) -> list[dict[str, Any]]:
     if not hosts:
-        return list(client.deployables(**filters))
+        return list(client.deployables(kind=kind))
     found: list[dict[str, Any]] = []
     for host in hosts:
-        found.extend(client.deployables(host=host, **filters))
+        found.extend(client.deployables(host=host, kind=kind))
     return found
 
 
@@ -50,11 +50,14 @@ class Survey:
                    region_type: str | None) -> list[dict[str, Any]]:
         key = (function_uuid, region_type or '')
         if key not in self._candidates:
-            filters = {'function_uuid': function_uuid,
-                       'shell_id': target.bs_uuid}
             if region_type:
-                filters['region_uuid'] = region_type
-            self._candidates[key] = self.client.bitstreams(**filters)
+                found = self.client.bitstreams(
+                    function_uuid=function_uuid, shell_id=target.bs_uuid,
+                    region_uuid=region_type)
+            else:
+                found = self.client.bitstreams(
+                    function_uuid=function_uuid, shell_id=target.bs_uuid)
+            self._candidates[key] = found
         return self._candidates[key]
 
     def target(self, name_or_uuid: str) -> fleet_plan.Target:
@@ -101,9 +104,9 @@ class Survey:
         boards = [b for b in _each_host(self.client, hosts, kind='board')
                   if fleet_plan.fits_target(target, b)
                   and (not shells or fleet_plan.runs_shell(b, shells))]
-        wanted = {b['uuid'] for b in boards}
+        selected = {b['uuid'] for b in boards}
         regions = [r for r in _each_host(self.client, hosts, kind='region')
-                   if r.get('parent_uuid') in wanted]
+                   if r.get('parent_uuid') in selected]
 
         def lookup(board: Mapping[str, Any], region: Mapping[str, Any]
                    ) -> tuple[Mapping[str, Any] | None, int]:

@@ -17,7 +17,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import uuid
 
 import fixtures
@@ -130,6 +129,12 @@ class FleetTest(base.DeploymentTestCase):
                          'stdout:\n%s\nstderr:\n%s' % (done.stdout,
                                                        done.stderr))
         return done
+
+    @staticmethod
+    def kill_if_running(process):
+        if process.poll() is None:
+            process.kill()
+            process.wait()
 
     def hosts_args(self, *hosts):
         return [arg for host in hosts for arg in ('--host', host)]
@@ -319,17 +324,17 @@ class FleetTest(base.DeploymentTestCase):
                              '--result-file', 'r.json'),
                 env=self.env(), cwd=self.tmp, stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE, stderr=stderr, text=True)
-        self.addCleanup(lambda: process.poll() is None and process.kill())
+        self.addCleanup(self.kill_if_running, process)
         services.wait_for(
             lambda: all(os.path.exists(h.devices.marker_path(h.board))
                         for h in (a, b)), 60, 'both shell loads under way')
         process.send_signal(signal.SIGINT)
         stdout, _ = process.communicate(timeout=60)
         with open(stderr_path) as f:
-            stderr = f.read()
-        self.assertEqual(130, process.returncode, stdout + stderr)
-        self.assertIn('Stopping: 2 loads in flight will finish', stderr)
-        self.assertIn('fleet apply --resume r.json', stderr)
+            errors = f.read()
+        self.assertEqual(130, process.returncode, stdout + errors)
+        self.assertIn('Stopping: 2 loads in flight will finish', errors)
+        self.assertIn('fleet apply --resume r.json', errors)
 
         steps = self.steps(self.result('r.json'))
         db = self.deployment.db

@@ -61,8 +61,8 @@ class RunnerTest(base.TestCase):
         bounds.setdefault('max_per_host', 1)
         events = []
         runner = apply.Runner(built, load, stop=stop or threading.Event(),
-                              listener=lambda e, l: events.append(
-                                  (e, l.deployable)), **bounds)
+                              listener=lambda e, item: events.append(
+                                  (e, item.deployable)), **bounds)
         return runner.run(), events
 
     def test_bounds_hold_and_every_load_runs(self):

@@ -151,7 +151,7 @@ class BuildTest(base.TestCase):
         [step] = built.boards[0].regions
         self.assertEqual((plan.LEFT_EMPTY, None), (step.status,
                                                    step.bitstream))
-        self.assertIn('no bitstream of function aes fits', step.note)
+        self.assertIn('no bitstream of function aes fits', step.note or '')
         self.assertTrue(built.finished is False)
 
     def test_a_region_in_maintenance_keeps_its_board_out(self):
