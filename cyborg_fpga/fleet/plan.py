@@ -271,9 +271,8 @@ def region_step(target: Target, board: Mapping[str, Any],
         step.candidates = count
         if chosen is None:
             step.status = LEFT_EMPTY
-            step.note = ('no bitstream of function %s fits the new shell: '
-                         'left empty' % (step.function_name
-                                         or step.function_uuid))
+            step.note = ('no bitstream of function %s fits the new shell'
+                         % (step.function_name or step.function_uuid))
         else:
             step.bitstream = chosen['uuid']
             step.bitstream_name = chosen.get('name')

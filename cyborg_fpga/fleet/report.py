@@ -31,30 +31,30 @@ def _now(step: fleet_plan.BoardStep | fleet_plan.RegionStep) -> str:
     if isinstance(step, fleet_plan.BoardStep):
         if step.current_shell_name:
             return 'shell %s' % step.current_shell_name
-        return ('shell with interface %s' % step.current_shell
+        return ('shell %s' % step.current_shell
                 if step.current_shell else 'no known shell')
     if step.function_uuid:
         return step.function_name or 'function %s' % step.function_uuid
     return 'empty' if step.status == fleet_plan.NOTHING else 'unknown'
 
 
-def _load(target: fleet_plan.Target,
-          step: fleet_plan.BoardStep | fleet_plan.RegionStep) -> str:
+def _load(step: fleet_plan.BoardStep | fleet_plan.RegionStep) -> str:
+    """The summary's column: names only; the result file has the ids."""
     if isinstance(step, fleet_plan.BoardStep):
-        if step.status == fleet_plan.NOTHING:
-            return '-'
-        return 'shell %s' % _image(target.name, target.uuid)
-    return _image(step.bitstream_name, step.bitstream) if step.bitstream \
+        return '-' if step.status == fleet_plan.NOTHING else 'target shell'
+    return (step.bitstream_name or step.bitstream) if step.bitstream \
         else '-'
 
 
-def _action(target: fleet_plan.Target,
-            step: fleet_plan.BoardStep | fleet_plan.RegionStep) -> str:
+def _action(step: fleet_plan.BoardStep | fleet_plan.RegionStep) -> str:
     """What ``apply`` will do with a step that has not run."""
-    if step.status == fleet_plan.PENDING:
-        action = 'load %s' % _load(target, step)
-        return action + ('; %s' % step.note if step.note else '')
-    return result(step)
+    if step.status != fleet_plan.PENDING:
+        return result(step)
+    if isinstance(step, fleet_plan.BoardStep):
+        action = 'load the target shell'
+    else:
+        action = 'load %s' % _image(step.bitstream_name, step.bitstream)
+    return action + ('; %s' % step.note if step.note else '')
 
 
 def result(step: fleet_plan.BoardStep | fleet_plan.RegionStep) -> str:
@@ -76,9 +76,9 @@ def _rows(plan: fleet_plan.Plan, summary: bool) -> list[list[str]]:
                 name = '  ' + name
             row = [board.host or '-', name, _now(step)]
             if summary:
-                row += [_load(plan.target, step), result(step)]
+                row += [_load(step), result(step)]
             else:
-                row.append(_action(plan.target, step))
+                row.append(_action(step))
             rows.append(row)
     return rows
 

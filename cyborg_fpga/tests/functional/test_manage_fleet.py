@@ -190,7 +190,8 @@ class FleetTest(base.DeploymentTestCase):
                          [r['bitstream'] for r in boards['host-b']['regions']])
 
         table = self.fleet('plan', name, *selection).stdout
-        self.assertIn('load shell %s (%s)' % (name, target), table)
+        self.assertIn('Target shell %s (%s)' % (name, target), table)
+        self.assertIn('load the target shell', table)
         self.assertIn('left empty: no bitstream of function fn1', table)
         self.assertIn('skipped: in maintenance: fan swap', table)
         self.assertIn('nothing to do: already on the target shell', table)
