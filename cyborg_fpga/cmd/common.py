@@ -66,3 +66,16 @@ class Periodic:
                 self.task()
             except Exception:
                 LOG.exception('Periodic task %s failed', self._thread.name)
+
+
+def table(headers: list[str], rows: list[list[str]]) -> str:
+    """A text table with a rule above and below, as OpenStack clients draw."""
+    widths = [max([len(header)] + [len(row[i]) for row in rows])
+              for i, header in enumerate(headers)]
+    rule = '+' + '+'.join('-' * (width + 2) for width in widths) + '+'
+
+    def line(cells: list[str]) -> str:
+        return '| ' + ' | '.join(cell.ljust(width) for cell, width
+                                 in zip(cells, widths, strict=True)) + ' |'
+    return '\n'.join([rule, line(headers), rule]
+                     + [line(row) for row in rows] + [rule])

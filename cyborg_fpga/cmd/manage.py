@@ -5,9 +5,11 @@
     cyborg-fpga-manage --config-file FILE bitstream validate|upload|list|show
     cyborg-fpga-manage --config-file FILE deployable \
         assign|unassign|maintenance|no-maintenance UUID [--project P]
+    cyborg-fpga-manage fleet plan|apply ...   # through the REST API
 
 The bitstream commands are in ``manage_bitstream.py``, the deployable ones
-in ``manage_deployable.py``.
+in ``manage_deployable.py``, the fleet ones in ``manage_fleet.py``: those
+run from any console with admin credentials and read no configuration file.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from oslo_log import log as logging
 from cyborg_fpga.cmd import common
 from cyborg_fpga.cmd import manage_bitstream
 from cyborg_fpga.cmd import manage_deployable
+from cyborg_fpga.cmd import manage_fleet
 from cyborg_fpga.db import migration
 
 
@@ -46,6 +49,15 @@ def _add_parsers(subparsers: Any) -> None:
                           ).set_defaults(func=_db_version)
     manage_bitstream.add_parsers(subparsers)
     manage_deployable.add_parsers(subparsers)
+    # Listed for --help; main() hands `fleet` over before any configuration
+    # is read, and this forwards it when options came first.
+    fleet = subparsers.add_parser(
+        'fleet', add_help=False,
+        help='migrate boards to a new shell through the REST API (no '
+             'configuration file; see `fleet --help`)')
+    fleet.add_argument('fleet_args', nargs=argparse.REMAINDER)
+    fleet.set_defaults(
+        func=lambda conf: manage_fleet.main(conf.category.fleet_args))
 
 
 COMMAND = cfg.SubCommandOpt('category', title='commands',
@@ -53,8 +65,13 @@ COMMAND = cfg.SubCommandOpt('category', title='commands',
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ['fleet']:
+        # An admin's console has credentials, not the service's
+        # configuration file or database.
+        return manage_fleet.main(args[1:])
     try:
-        conf = common.prepare(argv, cli_opts=[COMMAND])
+        conf = common.prepare(args, cli_opts=[COMMAND])
     except (cfg.Error, argparse.ArgumentError) as e:
         print(e, file=sys.stderr)
         return 2

@@ -24,6 +24,7 @@ from typing import Any
 from keystoneauth1 import exceptions as ksa_exc
 from oslo_config import cfg
 
+from cyborg_fpga.cmd import common
 from cyborg_fpga import exception
 from cyborg_fpga.image import base
 from cyborg_fpga.image import glance
@@ -131,18 +132,6 @@ def _view(bitstream: base.Bitstream) -> dict[str, Any]:
             'properties': dict(bitstream.properties)}
 
 
-def _table(headers: list[str], rows: list[list[str]]) -> str:
-    widths = [max([len(header)] + [len(row[i]) for row in rows])
-              for i, header in enumerate(headers)]
-    rule = '+' + '+'.join('-' * (width + 2) for width in widths) + '+'
-
-    def line(cells: list[str]) -> str:
-        return '| ' + ' | '.join(cell.ljust(width) for cell, width
-                                 in zip(cells, widths, strict=True)) + ' |'
-    return '\n'.join([rule, line(headers), rule]
-                     + [line(row) for row in rows] + [rule])
-
-
 @_failing_cleanly
 def _list(conf: cfg.ConfigOpts) -> int:
     args = conf.category
@@ -160,7 +149,7 @@ def _list(conf: cfg.ConfigOpts) -> int:
         fields = dict(view['properties'], id=view['id'], name=view['name'],
                       visibility=view['visibility'])
         rows.append([str(fields.get(key) or '-') for _, key in _COLUMNS])
-    print(_table([title for title, _ in _COLUMNS], rows))
+    print(common.table([title for title, _ in _COLUMNS], rows))
     return 0
 
 

@@ -25,6 +25,8 @@ from cyborg_fpga.tests.fixtures import services
 class DeploymentTestCase(base.TestCase):
     backend: ClassVar[str] = 'mysql'
     program_seconds: ClassVar[float] = 0.0
+    # Deployment(hosts=..., regions_per_host=...) of the class's deployment.
+    hosts: ClassVar[tuple[str, ...]] = ('host-a', 'host-b')
     regions_per_host: ClassVar[int] = 2
     # Deployment(extra_config=...) of the class's deployment.
     extra_config: ClassVar[dict[str, dict[str, str]]] = {}
@@ -71,8 +73,8 @@ class DeploymentTestCase(base.TestCase):
         try:
             cls._deployment = stack.useFixture(deployment.Deployment(
                 db.url, testcase.glance.endpoint,
+                hosts=cls.hosts, regions_per_host=cls.regions_per_host,
                 program_seconds=cls.program_seconds,
-                regions_per_host=cls.regions_per_host,
                 extra_config=cls.extra_config))
         except services.ServiceUnavailable as e:
             base.service_unavailable(testcase, str(e))
