@@ -18,6 +18,7 @@ import secrets
 import socket
 import subprocess
 import sys
+import time
 from typing import Any, NoReturn
 
 import fixtures
@@ -87,9 +88,11 @@ class DevstackTestCase(base.TestCase):
         self.addOnException(self._attach_logs)
 
     def run_plugin(self, *steps: str) -> str:
+        started = time.monotonic()
         done = subprocess.run(['bash', RUN, *steps], env=self.env,
                               capture_output=True, text=True, timeout=300)
-        output = done.stdout + done.stderr
+        output = done.stdout + done.stderr + '\n(%.1f s)\n' % (
+            time.monotonic() - started)
         self.addDetail('devstack %s' % ' '.join(steps),
                        content.text_content(output))
         if done.returncode != 0:
@@ -352,8 +355,9 @@ class TestAgentOnlyHost(DevstackTestCase):
             OS_PASSWORD='x', OS_PROJECT_NAME='admin',
             KEYSTONE_SERVICE_URI='http://127.0.0.1:9',
             GLANCE_URL='http://controller.invalid:9292',
-            DATABASE_USER='root', DATABASE_PASSWORD='', DATABASE_HOST='127.0.0.1',
-            DATABASE_PORT='9', RABBIT_USERID='guest', RABBIT_PASSWORD='guest',
+            DATABASE_USER='root', DATABASE_PASSWORD='',
+            DATABASE_HOST='127.0.0.1', DATABASE_PORT='9',
+            RABBIT_USERID='guest', RABBIT_PASSWORD='guest',
             RABBIT_HOST='controller.invalid', RABBIT_VHOST='')
         self.run_plugin('stack:post-config')
         self.assertEqual(['cyborg-fpga-agent.conf'],

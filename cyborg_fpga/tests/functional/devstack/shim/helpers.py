@@ -84,7 +84,7 @@ class Keystone:
         self.session = session.Session(auth=auth, session=http)
         self.url = os.environ['OS_AUTH_URL'].rstrip('/')
 
-    def list(self, collection: str, **filters: str) -> list[dict[str, Any]]:
+    def find(self, collection: str, **filters: str) -> list[dict[str, Any]]:
         answer = self.session.get(self.url + '/' + collection,
                                   params=filters)
         listed: list[dict[str, Any]] = answer.json()[collection]
@@ -104,18 +104,18 @@ class Keystone:
         return found[0]
 
     def domain_id(self, name_or_id: str) -> str:
-        found = [d for d in self.list('domains')
+        found = [d for d in self.find('domains')
                  if name_or_id in (d['id'], d['name'])]
         return str(self.one('domains', name_or_id, found)['id'])
 
     def service_id(self, name_or_type: str) -> str:
         # As the openstack client resolves a service: by id, name or type.
-        found = [s for s in self.list('services')
+        found = [s for s in self.find('services')
                  if name_or_type in (s['id'], s['name'], s['type'])]
         return str(self.one('services', name_or_type, found)['id'])
 
     def service(self, name: str, type_: str, description: str) -> str:
-        for service in self.list('services', type=type_):
+        for service in self.find('services', type=type_):
             if service['name'] == name:
                 return str(service['id'])
         return self.create('services', {'name': name, 'type': type_,
@@ -125,7 +125,7 @@ class Keystone:
     def endpoint(self, service: str, region: str, interface: str,
                  url: str) -> str:
         service_id = self.service_id(service)
-        existing = self.list('endpoints', service_id=service_id,
+        existing = self.find('endpoints', service_id=service_id,
                              interface=interface, region_id=region)
         # devstack keeps an endpoint that exists, whatever its URL.
         if existing:
@@ -136,7 +136,7 @@ class Keystone:
 
     def user(self, name: str, password: str, domain: str) -> str:
         domain_id = self.domain_id(domain)
-        existing = self.list('users', name=name, domain_id=domain_id)
+        existing = self.find('users', name=name, domain_id=domain_id)
         if existing:
             return str(existing[0]['id'])
         return self.create('users', {'name': name, 'password': password,
@@ -144,13 +144,13 @@ class Keystone:
 
     def grant(self, role: str, user: str, project: str, user_domain: str,
               project_domain: str) -> None:
-        role_id = self.one('roles', role, self.list('roles', name=role))['id']
+        role_id = self.one('roles', role, self.find('roles', name=role))['id']
         user_id = self.one('users', user, [
-            u for u in self.list('users',
+            u for u in self.find('users',
                                  domain_id=self.domain_id(user_domain))
             if user in (u['id'], u['name'])])['id']
         project_id = self.one('projects', project, [
-            p for p in self.list('projects',
+            p for p in self.find('projects',
                                  domain_id=self.domain_id(project_domain))
             if project in (p['id'], p['name'])])['id']
         self.session.put('%s/projects/%s/users/%s/roles/%s'
