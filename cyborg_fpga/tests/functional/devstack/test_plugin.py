@@ -233,8 +233,9 @@ class TestStack(DevstackTestCase):
         self.assertEqual(set(SERVICES), set(pids))
         for service, pid in pids.items():
             self.assertTrue(_alive(pid), service)
-        agent_cmd = open('/proc/%d/cmdline' % pids['cyborg-fpga-agent'],
-                         'rb').read().split(b'\0')
+        with open('/proc/%d/cmdline' % pids['cyborg-fpga-agent'],
+                  'rb') as f:
+            agent_cmd = f.read().split(b'\0')
         venv_bin = os.path.join(self.shim_state, 'venv', 'bin')
         self.assertEqual(os.path.join(venv_bin, 'cyborg-fpga-agent'),
                          agent_cmd[1].decode())
