@@ -298,6 +298,8 @@ class CacheTest(AgentTestBase):
 
     def test_cache_survives_a_restart(self):
         self.program()
+        # As a graceful stop does (cmd/agent.py): the last seals finish.
+        self.agent.cache.seal_all()
         self.agent = self.make_agent()
         self.assertEqual(0, self.program(force=True)['code'])
         self.assertEqual(1, self.download.call_count)
