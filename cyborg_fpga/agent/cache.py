@@ -29,8 +29,8 @@ import hashlib
 import os
 import re
 import stat
-import tempfile
 import threading
+import uuid
 
 from oslo_log import log as logging
 
@@ -40,7 +40,7 @@ LOG = logging.getLogger(__name__)
 _NAME = re.compile(r'[A-Za-z0-9][A-Za-z0-9_.-]{0,199}')
 # Downloads in progress are hidden files beside the entries.
 _PARTIAL_PREFIX = '.'
-# The mode of a file whose data is on disk; new files are 0o600.
+# The mode of a file whose data is on disk; new files are writable.
 _SEALED_MODE = 0o400
 
 
@@ -163,18 +163,19 @@ class BitstreamCache:
     def _fill(self, name: str, download: _Download,
               fill: Callable[[str], int]) -> _Entry:
         path = os.path.join(self.folder, name)
-        part = None
+        # A name, not a file: ``fill`` renames its own file onto it, and
+        # ext4 flushes a file renamed over an existing one at once, which
+        # for a big bitstream is seconds of the load (auto_da_alloc). The
+        # folder is the agent's alone, so the name stays unique.
+        part = os.path.join(self.folder, '%s%s.%s.part' % (
+            _PARTIAL_PREFIX, name, uuid.uuid4().hex))
         try:
-            fd, part = tempfile.mkstemp(dir=self.folder, suffix='.part',
-                                        prefix=_PARTIAL_PREFIX + name + '.')
-            os.close(fd)
             size = fill(part)
             os.replace(part, path)
             self._seal_later(path)
         except BaseException as e:
-            if part is not None:
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(part)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(part)
             with self._lock:
                 del self._downloads[name]
                 download.error = e

@@ -60,20 +60,28 @@ def release(session: orm.Session, uuid: str, owner: str,
             outcome: dict[str, Any], loaded: Loaded | None,
             invalidate_regions: bool) -> bool:
     """Unlock ``uuid`` for ``owner`` with ``outcome``; False if not held."""
-    row = session.scalars(
-        sa.select(Deployable)
+    child = orm.aliased(Deployable)
+    # Whether a previous load left PFs below, asked with the row itself:
+    # most loads have none to delete, and need no query to find that out.
+    has_functions = sa.exists().where(
+        child.parent_uuid == Deployable.uuid,
+        child.kind.in_(models.TOPOLOGY_KINDS))
+    found = session.execute(
+        sa.select(Deployable, has_functions)
         .where(Deployable.uuid == uuid, Deployable.lock_owner == owner)
-        .with_for_update()).first()
-    if row is None:
+        .with_for_update(of=Deployable)).first()
+    if found is None:
         return False
+    row, below = found
     now = models.utcnow()
     values = dict(outcome, lock_owner=None, locked_at=None,
                   last_program_at=now)
     emptied: list[str] = []  # deployables whose PFs and VFs go
     if loaded is not None:
         values.update(_loaded_values(row, loaded, now))
-        if (loaded.bitstream is None or loaded.children is not None
-                or loaded.bitstream != row.loaded_bitstream):
+        if below and (loaded.bitstream is None
+                      or loaded.children is not None
+                      or loaded.bitstream != row.loaded_bitstream):
             emptied.append(uuid)
     session.execute(
         sa.update(Deployable)

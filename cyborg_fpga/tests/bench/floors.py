@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import time
+from typing import Any
 import uuid
 
 import fixtures
@@ -71,10 +72,12 @@ class GlanceFloor:
         self.session.trust_env = False
         self.session.headers.update(glance.identity_headers(project_id))
 
-    def show(self, image_id: str) -> None:
+    def show(self, image_id: str) -> dict[str, Any]:
         response = self.session.get(
             '%s/v2/images/%s' % (self.endpoint, image_id), timeout=60)
         response.raise_for_status()
+        record: dict[str, Any] = response.json()
+        return record
 
     def download(self, image_id: str) -> tuple[int, float]:
         """(bytes, seconds) of a streamed download of the image's data."""
