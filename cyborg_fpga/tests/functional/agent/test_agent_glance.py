@@ -65,6 +65,10 @@ class AgentGlanceTestCase(base.TestCase):
         self.start_agent()
 
     def start_agent(self):
+        previous = getattr(self, 'agent', None)
+        if previous is not None:
+            # A graceful stop, as cmd/agent.py does: the last seals finish.
+            previous.cache.seal_all()
         drivers = loader.load_drivers(self.conf)
         reporter = inventory.InventoryReporter(self.conf, drivers,
                                                NoConductor())

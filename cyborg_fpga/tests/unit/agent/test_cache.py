@@ -7,7 +7,6 @@ import os
 import stat
 import threading
 import time
-from unittest import mock
 
 import fixtures
 
@@ -194,38 +193,38 @@ class CacheTest(base.TestCase):
         self.use(again, 'b', filler)
         self.assertEqual(1, filler.calls)
 
-    def test_the_load_does_not_wait_for_the_fsync(self):
-        c = self.make()
+    def held_fsync(self):
+        """fsync waits until the Event returned is set."""
         synced = threading.Event()
         real_fsync = os.fsync
 
         def slow_fsync(fd):
             synced.wait(10)
             real_fsync(fd)
-        with mock.patch.object(cache.os, 'fsync', slow_fsync):
-            # Used, read and released while the fsync is still held.
-            self.assertEqual(b'x' * 100, self.use(c, 'a'))
-            self.assertNotEqual(0o400, stat.S_IMODE(os.stat(
-                os.path.join(self.folder, 'a')).st_mode))
-            synced.set()
-            c.seal_all()
+        self.useFixture(fixtures.MockPatchObject(cache.os, 'fsync',
+                                                 slow_fsync))
+        return synced
+
+    def test_the_load_does_not_wait_for_the_fsync(self):
+        c = self.make()
+        synced = self.held_fsync()
+        # Used, read and released while the fsync is still held.
+        self.assertEqual(b'x' * 100, self.use(c, 'a'))
+        self.assertNotEqual(0o400, stat.S_IMODE(os.stat(
+            os.path.join(self.folder, 'a')).st_mode))
+        synced.set()
+        c.seal_all()
         self.assertEqual(0o400, stat.S_IMODE(os.stat(
             os.path.join(self.folder, 'a')).st_mode))
 
     def test_an_evicted_file_refilled_is_not_sealed_by_the_old_fsync(self):
         c = self.make(max_bytes=100)
-        synced = threading.Event()
-        real_fsync = os.fsync
-
-        def slow_fsync(fd):
-            synced.wait(10)
-            real_fsync(fd)
-        with mock.patch.object(cache.os, 'fsync', slow_fsync):
-            self.use(c, 'a')
-            self.use(c, 'b')  # evicts 'a'
-            self.use(c, 'a')  # and fills it again, unsynced
-            synced.set()
-            c.seal_all()
+        synced = self.held_fsync()
+        self.use(c, 'a')
+        self.use(c, 'b')  # evicts 'a'
+        self.use(c, 'a')  # and fills it again, unsynced
+        synced.set()
+        c.seal_all()
         # Each file was sealed by its own fsync, through its descriptor.
         self.assertEqual(0o400, stat.S_IMODE(os.stat(
             os.path.join(self.folder, 'a')).st_mode))
