@@ -28,9 +28,17 @@ HOSTS = ('host-a', 'host-b', 'host-c', 'host-d')
 
 
 def max_overlap(rows):
-    """How many of ``rows`` (history rows) ran at once, at most."""
+    """How many of ``rows`` (history rows) ran at once, at most.
+
+    History times are whole seconds (``models.utcnow``). Truncating both
+    ends never makes two loads overlap that did not, so a bound seen to
+    hold here holds; but a load shorter than a second could show no
+    length at all, hence loads of a second at least in this class.
+    """
     events = []
     for row in rows:
+        assert row.finished_at > row.started_at, (
+            'a load of no length in whole seconds: %r' % row)
         # An end sorts before a start at the same instant: touching is not
         # overlapping.
         events.append((row.started_at, 1))
@@ -47,7 +55,8 @@ class FleetTest(base.DeploymentTestCase):
     backend = 'postgresql'
     hosts = HOSTS
     regions_per_host = 2
-    program_seconds = 0.4
+    # At least a second: see max_overlap.
+    program_seconds = 1.0
 
     def setUp(self):
         super().setUp()
