@@ -30,7 +30,7 @@ def make_plan(hosts=3, regions=2):
 class Recorder:
     """A load that takes a while and records what ran at once."""
 
-    def __init__(self, seconds=0.05, fail=()):
+    def __init__(self, seconds=0.2, fail=()):
         self.seconds = seconds
         self.fail = set(fail)
         self.lock = threading.Lock()
